@@ -1,0 +1,88 @@
+/// The running statistics a batch-norm layer keeps between calls.
+public struct RunningStatistics: Sendable, Equatable {
+    public var mean: Tensor
+    public var variance: Tensor
+    public init(mean: Tensor, variance: Tensor) {
+        self.mean = mean
+        self.variance = variance
+    }
+}
+
+extension Tensor {
+    /// `F.batch_norm` over dimension 1 for `[N, C]` or `[N, C, H, W]` input.
+    ///
+    /// Eval mode normalises with the running statistics. Train mode normalises with the batch's
+    /// own mean and biased variance, and moves the running statistics towards the batch's mean
+    /// and *unbiased* variance by `momentum` — PyTorch's rule.
+    public static func batchNorm(
+        _ x: Tensor, weight: Tensor?, bias: Tensor?, running: inout RunningStatistics,
+        training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
+    ) throws(TensorError) -> Tensor {
+        guard x.rank == 2 || x.rank == 4 else {
+            throw TensorError("expected 2D or 4D input (got \(x.rank)D input)")
+        }
+        let n = x.shape[0], c = x.shape[1]
+        let inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
+        guard running.mean.count == c else {
+            throw TensorError(
+                "running_mean should contain \(c) elements not \(running.mean.count)")
+        }
+        var scale = [Float](repeating: 1, count: c)
+        var shift = [Float](repeating: 0, count: c)
+        let gamma = weight?.storage, beta = bias?.storage
+        if training {
+            let m = n * inner
+            guard m > 1 else {
+                throw TensorError(
+                    "Expected more than 1 value per channel when training, got input size \(describe(x.shape))")
+            }
+            x.storage.withUnsafeBufferPointer { xs in
+                for ch in 0..<c {
+                    var sum: Double = 0
+                    for i in 0..<n { for j in 0..<inner { sum += Double(xs[(i * c + ch) * inner + j]) } }
+                    let mean = sum / Double(m)
+                    var sq: Double = 0
+                    for i in 0..<n {
+                        for j in 0..<inner {
+                            let d = Double(xs[(i * c + ch) * inner + j]) - mean
+                            sq += d * d
+                        }
+                    }
+                    let biased = sq / Double(m), unbiased = sq / Double(m - 1)
+                    let invStd = 1 / (biased + Double(eps)).squareRoot()
+                    let g = Double(gamma?[ch] ?? 1), b = Double(beta?[ch] ?? 0)
+                    scale[ch] = Float(g * invStd)
+                    shift[ch] = Float(b - mean * g * invStd)
+                    running.mean.storage[ch] = (1 - momentum) * running.mean.storage[ch] + momentum * Float(mean)
+                    running.variance.storage[ch] =
+                        (1 - momentum) * running.variance.storage[ch] + momentum * Float(unbiased)
+                }
+            }
+        } else {
+            for ch in 0..<c {
+                let invStd = 1 / (running.variance.storage[ch] + eps).squareRoot()
+                let g = gamma?[ch] ?? 1, b = beta?[ch] ?? 0
+                scale[ch] = g * invStd
+                shift[ch] = b - running.mean.storage[ch] * g * invStd
+            }
+        }
+        return x.scaledPerChannel(scale: scale, shift: shift)
+    }
+
+    /// `y = x · scale[c] + shift[c]` along dimension 1.
+    func scaledPerChannel(scale: [Float], shift: [Float]) -> Tensor {
+        var out = self
+        let n = shape[0], c = shape[1], inner = count / max(1, n * c)
+        out.storage.withUnsafeMutableBufferPointer { y in
+            let yp = y.baseAddress!
+            Parallel.forEach(n, work: c * inner) { i in
+                for ch in 0..<c {
+                    let s = scale[ch], b = shift[ch]
+                    let row = yp + (i * c + ch) * inner
+                    for j in 0..<inner { row[j] = row[j] * s + b }
+                }
+            }
+        }
+        return out
+    }
+}
