@@ -1,0 +1,59 @@
+import Tensors
+
+/// `nn.Conv2d`: weight `[out, in/groups, kh, kw]`, optional bias.
+public final class Conv2d: Module {
+    public let inChannels: Int
+    public let outChannels: Int
+    public let geometry: ConvGeometry
+
+    /// Builds the layer with zero weights; `resetParameters` gives PyTorch's default init.
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+        padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true
+    ) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        geometry = ConvGeometry(kernel: kernelSize, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        super.init()
+        setParameter("weight", Parameter(.zeros([outChannels, inChannels / groups, kernelSize.0, kernelSize.1])))
+        if bias { setParameter("bias", Parameter(.zeros([outChannels]))) }
+    }
+
+    /// Square kernel, stride, padding and dilation.
+    public convenience init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0, dilation: Int = 1,
+        groups: Int = 1, bias: Bool = true
+    ) {
+        self.init(
+            inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
+            padding: (padding, padding), dilation: (dilation, dilation), groups: groups, bias: bias)
+    }
+
+    /// The weight parameter.
+    public var weight: Parameter { parameter("weight")! }
+    /// The bias parameter, if the layer has one.
+    public var bias: Parameter? { parameter("bias") }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try Tensor.conv2d(x, weight: weight.value, bias: bias?.value, geometry)
+    }
+
+    public override func resetParameters(generator: inout RandomGenerator) {
+        var b = bias?.value
+        Init.pytorchDefault(weight: &weight.value, bias: &b, generator: &generator)
+        if let b { bias?.value = b }
+    }
+
+    public override var extraRepr: String {
+        let g = geometry
+        var s = "\(inChannels), \(outChannels), kernel_size=\(pair(g.kernel)), stride=\(pair(g.stride))"
+        if g.padding != (0, 0) { s += ", padding=\(pair(g.padding))" }
+        if g.dilation != (1, 1) { s += ", dilation=\(pair(g.dilation))" }
+        if g.groups != 1 { s += ", groups=\(g.groups)" }
+        if bias == nil { s += ", bias=False" }
+        return s
+    }
+}
+
+/// Python's tuple spelling: `(3, 3)`.
+func pair(_ p: (Int, Int)) -> String { "(\(p.0), \(p.1))" }

@@ -1,0 +1,59 @@
+import Tensors
+
+/// `nn.Linear`: weight `[out, in]`, optional bias.
+public final class Linear: Module {
+    public let inFeatures: Int
+    public let outFeatures: Int
+
+    /// Builds the layer with zero weights; `resetParameters` gives PyTorch's default init.
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        super.init()
+        setParameter("weight", Parameter(.zeros([outFeatures, inFeatures])))
+        if bias { setParameter("bias", Parameter(.zeros([outFeatures]))) }
+    }
+
+    public var weight: Parameter { parameter("weight")! }
+    public var bias: Parameter? { parameter("bias") }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        try Tensor.linear(x, weight: weight.value, bias: bias?.value)
+    }
+
+    public override func resetParameters(generator: inout RandomGenerator) {
+        var b = bias?.value
+        Init.pytorchDefault(weight: &weight.value, bias: &b, generator: &generator)
+        if let b { bias?.value = b }
+    }
+
+    public override var extraRepr: String {
+        "in_features=\(inFeatures), out_features=\(outFeatures), bias=\(bias == nil ? "False" : "True")"
+    }
+}
+
+/// fastai v1's `Flatten`: `x.view(x.size(0), -1)`.
+public final class Flatten: Module {
+    public override init() { super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { try x.flattened() }
+}
+
+/// `nn.Dropout`: a seeded Bernoulli mask in training, the identity in eval mode.
+public final class Dropout: Module {
+    public let p: Float
+    public let inplace: Bool
+    private var generator: RandomGenerator
+
+    public init(p: Float = 0.5, inplace: Bool = false, seed: UInt64 = 0) {
+        self.p = p
+        self.inplace = inplace
+        generator = RandomGenerator(seed: seed)
+        super.init()
+    }
+
+    public override func forward(_ x: Tensor) throws -> Tensor {
+        x.dropout(p: p, training: training, generator: &generator)
+    }
+
+    public override var extraRepr: String { "p=\(pythonFloat(p)), inplace=\(inplace ? "True" : "False")" }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `learnerlens` command: what happens inside fastai's `create_cnn`, run for real.
+@main
+struct LearnerLens: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learnerlens",
+        abstract: "Take fastai's create_cnn apart, one line at a time, by running it for real.",
+        version: LearnerLensVersion.string,
+        subcommands: [Summary.self, Forward.self, Bench.self])
+}
+
+enum LearnerLensVersion {
+    static let string = "0.1.0"
+}
