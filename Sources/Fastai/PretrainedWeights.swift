@@ -20,6 +20,12 @@ public struct PretrainedWeights: Sendable, Equatable {
     /// The file that will be loaded, if any.
     public var file: URL?
 
+    /// A lookup result; `PretrainedWeights(searched: [], file: nil)` means "do not load any".
+    public init(searched: [String], file: URL?) {
+        self.searched = searched
+        self.file = file
+    }
+
     /// Looks for `arch`'s weights: the explicit file, then the environment variable, then the user folder.
     public static func locate(
         _ arch: Architecture, explicit: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment

@@ -1,0 +1,780 @@
+#!/usr/bin/env python3
+"""Generate reference fixtures for LearnerLens from PyTorch / torchvision.
+
+The Swift tests only READ what this script writes; they never need Python.
+
+Usage
+-----
+    python scripts/make_fixtures.py
+        Writes the small committed fixtures:
+          Tests/TensorsTests/Fixtures/ops.safetensors + ops.json
+          Tests/FastaiTests/Fixtures/fastai_v1_facts.json
+
+    python scripts/make_fixtures.py --models [DIR]
+        Writes the large whole-model fixtures (not committed) into DIR
+        (default: .fixtures/ in the repository root):
+          resnet18.weights.safetensors, resnet18.io.safetensors
+          resnet34.weights.safetensors, resnet34.io.safetensors
+          resnet34_cnn.weights.safetensors, resnet34_cnn.io.safetensors
+
+    --only ops|facts   restrict the default run to one of the two fixture sets.
+
+Needs: torch, torchvision, safetensors (see the venv notes in the report / docs).
+
+The fastai v1 part is a faithful re-implementation (no fastai install) of the
+relevant pieces of fastai 1.0.61:
+  fastai/vision/learner.py   model_meta, cnn_config, has_pool_type, create_body,
+                             create_head, create_cnn_model, cnn_learner
+  fastai/torch_core.py       bn_types, is_pool_type, requires_grad, children_and_parameters,
+                             flatten_model, first_layer, split_model_idx, split_model,
+                             in_channels, init_default, cond_init, apply_leaf, apply_init
+  fastai/callbacks/hooks.py  hook_outputs, dummy_batch, dummy_eval, model_sizes,
+                             num_features_model (64 -> 128 -> ... -> 2048 retry loop)
+  fastai/layers.py           AdaptiveConcatPool2d, Flatten, bn_drop_lin
+  fastai/basic_train.py      Learner.split, freeze_to, freeze, unfreeze (train_bn=True)
+  fastai/core.py             listify
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision.models as tvm
+from safetensors.torch import save_file
+
+REPO = Path(__file__).resolve().parent.parent
+OPS_DIR = REPO / "Tests" / "TensorsTests" / "Fixtures"
+FACTS_DIR = REPO / "Tests" / "FastaiTests" / "Fixtures"
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+def f32(t: torch.Tensor) -> torch.Tensor:
+    return t.detach().to(torch.float32).contiguous().clone()
+
+
+def write_json(path: Path, obj) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        json.dump(obj, fh, indent=1, sort_keys=False)
+        fh.write("\n")
+
+
+# ---------------------------------------------------------------------------
+# 1a. op fixtures
+# ---------------------------------------------------------------------------
+
+class OpWriter:
+    def __init__(self):
+        self.cases: list[dict] = []
+        self.tensors: dict[str, torch.Tensor] = {}
+
+    def add(self, name: str, op: str, params: dict, **tensors: torch.Tensor) -> None:
+        assert not any(c["name"] == name for c in self.cases), name
+        case = {"name": name, "op": op}
+        case.update(params)
+        for key, t in tensors.items():
+            if t is None:
+                continue
+            self.tensors[f"{name}.{key}"] = f32(t)
+        case["input_shape"] = list(tensors["input"].shape)
+        case["output_shape"] = list(tensors["output"].shape)
+        self.cases.append(case)
+
+
+def gen_conv(w: OpWriter) -> None:
+    # (name, in_shape [N,C,H,W], out_ch, kernel (kh,kw), stride, padding, dilation, groups, bias)
+    specs = [
+        ("conv3x3_s1_p1", [2, 4, 8, 8], 6, (3, 3), (1, 1), (1, 1), (1, 1), 1, False),
+        ("conv3x3_s1_p1_bias", [2, 4, 8, 8], 6, (3, 3), (1, 1), (1, 1), (1, 1), 1, True),
+        ("conv3x3_s2_p1", [2, 4, 9, 9], 8, (3, 3), (2, 2), (1, 1), (1, 1), 1, False),
+        ("conv3x3_s2_p1_even", [2, 4, 8, 8], 8, (3, 3), (2, 2), (1, 1), (1, 1), 1, True),
+        ("conv1x1_s1_p0", [2, 8, 5, 5], 4, (1, 1), (1, 1), (0, 0), (1, 1), 1, False),
+        ("conv1x1_s1_p0_bias", [2, 8, 5, 5], 4, (1, 1), (1, 1), (0, 0), (1, 1), 1, True),
+        ("conv1x1_s2_downsample", [2, 4, 9, 9], 8, (1, 1), (2, 2), (0, 0), (1, 1), 1, False),
+        ("conv7x7_s2_p3_rgb", [2, 3, 9, 9], 8, (7, 7), (2, 2), (3, 3), (1, 1), 1, False),
+        ("conv3x3_dil2_p2", [2, 4, 9, 9], 4, (3, 3), (1, 1), (2, 2), (2, 2), 1, True),
+        ("conv3x3_dil2_p0", [2, 3, 9, 9], 4, (3, 3), (1, 1), (0, 0), (2, 2), 1, False),
+        ("conv3x3_groups2", [2, 4, 7, 7], 6, (3, 3), (1, 1), (1, 1), (1, 1), 2, True),
+        ("conv3x3_depthwise", [2, 6, 7, 7], 6, (3, 3), (1, 1), (1, 1), (1, 1), 6, False),
+        ("conv3x3_depthwise_s2_mult2", [2, 4, 8, 8], 8, (3, 3), (2, 2), (1, 1), (1, 1), 4, True),
+        ("conv3x1_p1x0", [2, 4, 7, 7], 5, (3, 1), (1, 1), (1, 0), (1, 1), 1, True),
+        ("conv1x3_p0x1_s1x2", [2, 3, 6, 9], 4, (1, 3), (1, 2), (0, 1), (1, 1), 1, False),
+        ("conv3x3_nonsquare_input", [2, 3, 7, 9], 4, (3, 3), (1, 1), (1, 1), (1, 1), 1, True),
+        ("conv3x3_nonsquare_s2x1", [2, 3, 7, 9], 4, (3, 3), (2, 1), (1, 0), (1, 1), 1, False),
+        ("conv5x5_p0_bias", [2, 2, 9, 9], 3, (5, 5), (1, 1), (0, 0), (1, 1), 1, True),
+        ("conv3x3_s2_p0_odd", [2, 3, 8, 8], 4, (3, 3), (2, 2), (0, 0), (1, 1), 1, False),
+    ]
+    for name, ish, oc, k, s, p, d, g, bias in specs:
+        x = torch.randn(*ish)
+        weight = torch.randn(oc, ish[1] // g, *k) * (1.0 / (ish[1] // g * k[0] * k[1])) ** 0.5
+        b = torch.randn(oc) * 0.5 if bias else None
+        y = F.conv2d(x, weight, b, stride=s, padding=p, dilation=d, groups=g)
+        w.add(name, "conv2d",
+              {"stride": list(s), "padding": list(p), "dilation": list(d), "groups": g, "bias": bias,
+               "kernel": list(k), "in_channels": ish[1], "out_channels": oc},
+              input=x, output=y, weight=weight, bias=b)
+
+
+def gen_batchnorm(w: OpWriter) -> None:
+    momentum, eps = 0.1, 1e-5
+    specs = [
+        ("bn2d_eval", "batch_norm2d", [2, 5, 4, 4], False),
+        ("bn2d_train", "batch_norm2d", [2, 5, 4, 4], True),
+        ("bn2d_eval_nonsquare", "batch_norm2d", [2, 3, 5, 7], False),
+        ("bn2d_train_nonsquare", "batch_norm2d", [2, 3, 5, 7], True),
+        ("bn1d_eval", "batch_norm1d", [4, 6], False),
+        ("bn1d_train", "batch_norm1d", [4, 6], True),
+    ]
+    for name, op, shape, training in specs:
+        c = shape[1]
+        x = torch.randn(*shape) * 2.0 + 0.5
+        weight = torch.rand(c) + 0.5          # not 1
+        bias = torch.randn(c) * 0.3           # not 0
+        rm = torch.randn(c) * 0.5
+        rv = torch.rand(c) + 0.5              # positive
+        nrm, nrv = rm.clone(), rv.clone()
+        y = F.batch_norm(x, nrm, nrv, weight, bias, training=training, momentum=momentum, eps=eps)
+        extra = {}
+        if training:
+            extra = {"new_running_mean": nrm, "new_running_var": nrv}
+            # sanity: PyTorch uses the unbiased batch variance for running_var
+            dims = [0] + list(range(2, x.dim()))
+            n = x.numel() // c
+            var_u = x.var(dim=dims, unbiased=True)
+            assert torch.allclose(nrv, (1 - momentum) * rv + momentum * var_u, atol=1e-5)
+            assert n > 1
+        else:
+            assert torch.equal(nrm, rm) and torch.equal(nrv, rv)
+        w.add(name, op, {"training": training, "momentum": momentum, "eps": eps, "num_features": c},
+              input=x, output=y, weight=weight, bias=bias, running_mean=rm, running_var=rv, **extra)
+
+
+def gen_pool(w: OpWriter) -> None:
+    # (name, op, in_shape, kernel, stride, padding, ceil_mode, count_include_pad)
+    specs = [
+        ("maxpool_k3s2_7x7", "max_pool2d", [2, 3, 7, 7], (3, 3), (2, 2), (0, 0), False, None),
+        ("maxpool_k3s2_7x7_ceil", "max_pool2d", [2, 3, 7, 7], (3, 3), (2, 2), (0, 0), True, None),
+        ("maxpool_k3s2_8x8", "max_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (0, 0), False, None),
+        ("maxpool_k3s2_8x8_ceil", "max_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (0, 0), True, None),
+        ("maxpool_k3s2_6x6_ceil", "max_pool2d", [2, 3, 6, 6], (3, 3), (2, 2), (0, 0), True, None),
+        ("maxpool_resnet_k3s2p1_8x8", "max_pool2d", [2, 4, 8, 8], (3, 3), (2, 2), (1, 1), False, None),
+        ("maxpool_resnet_k3s2p1_9x9", "max_pool2d", [2, 4, 9, 9], (3, 3), (2, 2), (1, 1), False, None),
+        ("maxpool_k2s2_p1_5x5_ceil_droplast", "max_pool2d", [2, 2, 5, 5], (2, 2), (2, 2), (1, 1), True, None),
+        ("maxpool_k2s2_nonsquare", "max_pool2d", [2, 3, 6, 9], (2, 2), (2, 2), (0, 0), False, None),
+        ("maxpool_k3x2_s1x2_p1x0", "max_pool2d", [2, 2, 7, 8], (3, 2), (1, 2), (1, 0), False, None),
+        ("avgpool_k2s2_8x8", "avg_pool2d", [2, 3, 8, 8], (2, 2), (2, 2), (0, 0), False, True),
+        ("avgpool_k3s2_7x7", "avg_pool2d", [2, 3, 7, 7], (3, 3), (2, 2), (0, 0), False, True),
+        ("avgpool_k3s2_8x8_ceil", "avg_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (0, 0), True, True),
+        ("avgpool_k3s2p1_8x8_pad_incl", "avg_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (1, 1), False, True),
+        ("avgpool_k3s2p1_8x8_pad_excl", "avg_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (1, 1), False, False),
+        ("avgpool_k3s2p1_8x8_ceil_incl", "avg_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (1, 1), True, True),
+        ("avgpool_k3s2p1_8x8_ceil_excl", "avg_pool2d", [2, 3, 8, 8], (3, 3), (2, 2), (1, 1), True, False),
+        ("avgpool_k3s1p1_5x7", "avg_pool2d", [2, 2, 5, 7], (3, 3), (1, 1), (1, 1), False, True),
+    ]
+    for name, op, ish, k, s, p, ceil, cip in specs:
+        x = torch.randn(*ish)
+        params = {"kernel": list(k), "stride": list(s), "padding": list(p), "ceil_mode": ceil}
+        if op == "max_pool2d":
+            y = F.max_pool2d(x, k, s, p, ceil_mode=ceil)
+        else:
+            params["count_include_pad"] = cip
+            y = F.avg_pool2d(x, k, s, p, ceil_mode=ceil, count_include_pad=cip)
+        w.add(name, op, params, input=x, output=y)
+
+    for name, ish, osz in [
+        ("adaptive_7x5_to_3x2", [2, 3, 7, 5], (3, 2)),
+        ("adaptive_5x5_to_3x3", [2, 3, 5, 5], (3, 3)),
+        ("adaptive_7x7_to_1x1", [2, 4, 7, 7], (1, 1)),
+        ("adaptive_6x6_to_4x4", [2, 2, 6, 6], (4, 4)),
+        ("adaptive_2x2_to_7x7_upsample", [2, 2, 2, 2], (7, 7)),
+        ("adaptive_9x8_to_2x3", [2, 2, 9, 8], (2, 3)),
+    ]:
+        x = torch.randn(*ish)
+        w.add("avg_" + name, "adaptive_avg_pool2d", {"output_size": list(osz)},
+              input=x, output=F.adaptive_avg_pool2d(x, osz))
+        w.add("max_" + name, "adaptive_max_pool2d", {"output_size": list(osz)},
+              input=x, output=F.adaptive_max_pool2d(x, osz))
+
+    for name, ish in [("concat_pool_4x4", [2, 5, 4, 4]), ("concat_pool_7x5", [2, 3, 7, 5]),
+                      ("concat_pool_1x1", [2, 4, 1, 1])]:
+        x = torch.randn(*ish)
+        y = torch.cat([F.adaptive_max_pool2d(x, 1), F.adaptive_avg_pool2d(x, 1)], 1)
+        w.add(name, "adaptive_concat_pool2d", {}, input=x, output=y)
+
+
+def gen_misc(w: OpWriter) -> None:
+    for name, n_in, n_out in [("linear_8_5", 8, 5), ("linear_6_3", 6, 3)]:
+        x = torch.randn(2, n_in)
+        weight = torch.randn(n_out, n_in) * (1.0 / n_in) ** 0.5
+        b = torch.randn(n_out) * 0.5
+        w.add(name, "linear", {"in_features": n_in, "out_features": n_out, "bias": True},
+              input=x, output=F.linear(x, weight, b), weight=weight, bias=b)
+    x = torch.randn(2, 5) * 3.0
+    w.add("softmax_2x5", "softmax", {"dim": 1}, input=x, output=F.softmax(x, dim=1))
+    x = torch.tensor([[1000.0, 1001.0, 999.0, -5.0], [-1000.0, -1002.0, -999.0, 0.0]])
+    w.add("softmax_2x4_large", "softmax", {"dim": 1}, input=x, output=F.softmax(x, dim=1))
+    x = torch.randn(2, 4, 3, 3)
+    w.add("softmax_2x4x3x3", "softmax", {"dim": 1}, input=x, output=F.softmax(x, dim=1))
+    x = torch.randn(2, 3, 4, 4)
+    w.add("relu_2x3x4x4", "relu", {}, input=x, output=F.relu(x))
+
+
+def make_ops() -> None:
+    torch.manual_seed(0)
+    w = OpWriter()
+    gen_conv(w)
+    gen_batchnorm(w)
+    gen_pool(w)
+    gen_misc(w)
+    OPS_DIR.mkdir(parents=True, exist_ok=True)
+    save_file(w.tensors, str(OPS_DIR / "ops.safetensors"),
+              metadata={"generator": f"scripts/make_fixtures.py torch {torch.__version__}"})  # one key: deterministic header
+    write_json(OPS_DIR / "ops.json", {
+        "generator": "scripts/make_fixtures.py",
+        "torch_version": torch.__version__,
+        "dtype": "F32",
+        "layout": "NCHW (conv/pool/bn2d), [N,C] (bn1d/linear/softmax); conv weight [out, in/groups, kh, kw]; linear weight [out, in]",
+        "cases": w.cases,
+    })
+    os.chmod(OPS_DIR / "ops.safetensors", 0o644)
+    print(f"ops: {len(w.cases)} cases, {len(w.tensors)} tensors -> {OPS_DIR}")
+
+
+# ---------------------------------------------------------------------------
+# 1b. fastai v1 reference (1.0.61 semantics)
+# ---------------------------------------------------------------------------
+
+# --- fastai/core.py
+def listify(p=None, q=None):
+    "Make `p` listy and the same length as `q`."
+    if p is None:
+        p = []
+    elif isinstance(p, str):
+        p = [p]
+    elif not isinstance(p, Iterable):
+        p = [p]
+    else:
+        try:
+            len(p)
+        except Exception:
+            p = [p]
+    n = q if type(q) == int else len(p) if q is None else len(q)
+    if len(p) == 1:
+        p = p * n
+    assert len(p) == n, f"List len mismatch ({len(p)} vs {n})"
+    return list(p)
+
+
+# --- fastai/torch_core.py
+bn_types = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)
+
+
+def is_pool_type(l):
+    return re.search(r"Pool[123]d$", l.__class__.__name__)
+
+
+def requires_grad(m, b=None):
+    ps = list(m.parameters())
+    if not ps:
+        return None
+    if b is None:
+        return ps[0].requires_grad
+    for p in ps:
+        p.requires_grad = b
+
+
+class ParameterModule(nn.Module):
+    "Register a lone parameter `p` in a module."
+    def __init__(self, p):
+        super().__init__()
+        self.val = p
+
+    def forward(self, x):
+        return x
+
+
+def children_and_parameters(m):
+    children = list(m.children())
+    children_p = sum([[id(p) for p in c.parameters()] for c in m.children()], [])
+    for p in m.parameters():
+        if id(p) not in children_p:
+            children.append(ParameterModule(p))
+    return children
+
+
+def num_children(m):
+    return len(list(m.children()))
+
+
+def flatten_model(m):
+    return sum(map(flatten_model, children_and_parameters(m)), []) if num_children(m) else [m]
+
+
+def first_layer(m):
+    return flatten_model(m)[0]
+
+
+def split_model_idx(model, idxs):
+    layers = flatten_model(model)
+    if idxs[0] != 0:
+        idxs = [0] + idxs
+    if idxs[-1] != len(layers):
+        idxs.append(len(layers))
+    return [nn.Sequential(*layers[i:j]) for i, j in zip(idxs[:-1], idxs[1:])]
+
+
+def split_model(model, splits):
+    splits = listify(splits)
+    if isinstance(splits[0], nn.Module):
+        layers = flatten_model(model)
+        idxs = [layers.index(first_layer(s)) for s in splits]
+        return split_model_idx(model, idxs), idxs
+    return [nn.Sequential(*s) for s in splits], None
+
+
+def in_channels(m):
+    for l in flatten_model(m):
+        if hasattr(l, "weight"):
+            return l.weight.shape[1]
+    raise Exception("No weight layer")
+
+
+def init_default(m, func=nn.init.kaiming_normal_):
+    if func:
+        if hasattr(m, "weight"):
+            func(m.weight)
+        if hasattr(m, "bias") and hasattr(m.bias, "data"):
+            m.bias.data.fill_(0.0)
+    return m
+
+
+def cond_init(m, init_func):
+    if (not isinstance(m, bn_types)) and requires_grad(m):
+        init_default(m, init_func)
+
+
+def apply_leaf(m, f):
+    c = list(m.children())
+    if isinstance(m, nn.Module):
+        f(m)
+    for l in c:
+        apply_leaf(l, f)
+
+
+def apply_init(m, init_func):
+    apply_leaf(m, lambda mm: cond_init(mm, init_func))
+
+
+# --- fastai/layers.py
+class Flatten(nn.Module):
+    def __init__(self, full=False):
+        super().__init__()
+        self.full = full
+
+    def forward(self, x):
+        return x.view(-1) if self.full else x.view(x.size(0), -1)
+
+
+class AdaptiveConcatPool2d(nn.Module):
+    def __init__(self, sz=None):
+        super().__init__()
+        self.output_size = sz or 1
+        self.ap = nn.AdaptiveAvgPool2d(self.output_size)
+        self.mp = nn.AdaptiveMaxPool2d(self.output_size)
+
+    def forward(self, x):
+        return torch.cat([self.mp(x), self.ap(x)], 1)
+
+
+def bn_drop_lin(n_in, n_out, bn=True, p=0.0, actn=None):
+    layers = [nn.BatchNorm1d(n_in)] if bn else []
+    if p != 0:
+        layers.append(nn.Dropout(p))
+    layers.append(nn.Linear(n_in, n_out))
+    if actn is not None:
+        layers.append(actn)
+    return layers
+
+
+# --- fastai/callbacks/hooks.py
+def dummy_batch(m, size=(64, 64)):
+    ch_in = in_channels(m)
+    return next(iter(m.parameters())).new(1, ch_in, *size).requires_grad_(False).uniform_(-1.0, 1.0)
+
+
+def dummy_eval(m, size=(64, 64)):
+    return m.eval()(dummy_batch(m, size))
+
+
+def model_sizes_detailed(m, size=(64, 64)):
+    "hooks.model_sizes, but also returns each hooked module's type."
+    stored = {}
+    mods = list(m)   # `Hooks(ms)` iterates the Sequential: its direct children
+    handles = [mod.register_forward_hook(lambda mod_, i, o, k=k: stored.__setitem__(k, o.detach()))
+               for k, mod in enumerate(mods)]
+    try:
+        with torch.no_grad():
+            dummy_eval(m, size)
+        return [(k, type(mods[k]).__name__, list(stored[k].shape)) for k in range(len(mods))]
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def num_features_model_detailed(m):
+    "hooks.num_features_model: 64, then 128, 256, ... up to 2048 on any exception."
+    sz = 64
+    tried = []
+    while True:
+        tried.append(sz)
+        try:
+            sizes = model_sizes_detailed(m, size=(sz, sz))
+            return sizes[-1][2][1], sz, sizes, tried, None
+        except Exception as e:  # noqa: BLE001 -- fastai catches everything here
+            sz *= 2
+            if sz > 2048:
+                return None, None, None, tried, f"{type(e).__name__}: {e}"
+
+
+# --- fastai/vision/learner.py
+def _default_split(m): return (m[1],)
+def _resnet_split(m): return (m[0][6], m[1])
+def _squeezenet_split(m): return (m[0][0][5], m[0][0][8], m[1])
+def _densenet_split(m): return (m[0][0][7], m[1])
+def _vgg_split(m): return (m[0][0][22], m[1])
+def _alexnet_split(m): return (m[0][0][6], m[1])
+
+
+SPLIT_TEXT = {
+    _default_split: "(m[1],)", _resnet_split: "(m[0][6], m[1])",
+    _squeezenet_split: "(m[0][0][5], m[0][0][8], m[1])", _densenet_split: "(m[0][0][7], m[1])",
+    _vgg_split: "(m[0][0][22], m[1])", _alexnet_split: "(m[0][0][6], m[1])",
+}
+
+_default_meta = {"cut": None, "split": _default_split}      # 1.0.48+: cut None (was -1 before)
+_resnet_meta = {"cut": -2, "split": _resnet_split}
+_squeezenet_meta = {"cut": -1, "split": _squeezenet_split}
+_densenet_meta = {"cut": -1, "split": _densenet_split}
+_vgg_meta = {"cut": -1, "split": _vgg_split}
+_alexnet_meta = {"cut": -1, "split": _alexnet_split}
+
+model_meta = {
+    "resnet18": _resnet_meta, "resnet34": _resnet_meta, "resnet50": _resnet_meta,
+    "resnet101": _resnet_meta, "resnet152": _resnet_meta,
+    "squeezenet1_0": _squeezenet_meta, "squeezenet1_1": _squeezenet_meta,
+    "densenet121": _densenet_meta, "densenet169": _densenet_meta,
+    "densenet201": _densenet_meta, "densenet161": _densenet_meta,
+    "vgg11_bn": _vgg_meta, "vgg13_bn": _vgg_meta, "vgg16_bn": _vgg_meta, "vgg19_bn": _vgg_meta,
+    "alexnet": _alexnet_meta,
+}
+
+
+def has_pool_type(m):
+    if is_pool_type(m):
+        return True
+    for l in m.children():
+        if has_pool_type(l):
+            return True
+    return False
+
+
+def create_body(model, cut):
+    "create_body after `model = arch(pretrained)` and `cut = ifnone(cut, meta['cut'])`."
+    resolved = cut
+    if cut is None:
+        ll = list(enumerate(model.children()))
+        resolved = next(i for i, o in reversed(ll) if has_pool_type(o))
+    return nn.Sequential(*list(model.children())[:resolved]), resolved
+
+
+def create_head(nf, nc, lin_ftrs=None, ps=0.5, concat_pool=True, bn_final=False):
+    lin_ftrs = [nf, 512, nc] if lin_ftrs is None else [nf] + list(lin_ftrs) + [nc]
+    ps = listify(ps)
+    if len(ps) == 1:
+        ps = [ps[0] / 2] * (len(lin_ftrs) - 2) + ps
+    actns = [nn.ReLU(inplace=True)] * (len(lin_ftrs) - 2) + [None]   # ONE shared ReLU instance
+    pool = AdaptiveConcatPool2d() if concat_pool else nn.AdaptiveAvgPool2d(1)
+    layers = [pool, Flatten()]
+    for ni, no, p, actn in zip(lin_ftrs[:-1], lin_ftrs[1:], ps, actns):
+        layers += bn_drop_lin(ni, no, True, p, actn)
+    if bn_final:
+        layers.append(nn.BatchNorm1d(lin_ftrs[-1], momentum=0.01))
+    return nn.Sequential(*layers), lin_ftrs, ps
+
+
+class Learner:
+    "Just the parts of basic_train.Learner used here (train_bn=True)."
+    def __init__(self, model, train_bn=True):
+        self.model, self.train_bn = model, train_bn
+        self.layer_groups = [nn.Sequential(*flatten_model(model))]
+        self.split_idxs = None
+
+    def split(self, split_on):
+        if callable(split_on) and not isinstance(split_on, nn.Module):
+            split_on = split_on(self.model)
+        self.layer_groups, self.split_idxs = split_model(self.model, split_on)
+
+    def freeze_to(self, n):
+        for g in self.layer_groups[:n]:
+            for l in g:
+                if not self.train_bn or not isinstance(l, bn_types):
+                    requires_grad(l, False)
+        for g in self.layer_groups[n:]:
+            requires_grad(g, True)
+
+    def freeze(self):
+        assert len(self.layer_groups) > 1
+        self.freeze_to(-1)
+
+    def unfreeze(self):
+        self.freeze_to(0)
+
+
+# ---------------------------------------------------------------------------
+# fact extraction
+# ---------------------------------------------------------------------------
+
+def n_params(m) -> int:
+    return sum(p.numel() for p in m.parameters())
+
+
+def n_trainable(m) -> int:
+    return sum(p.numel() for p in m.parameters() if p.requires_grad)
+
+
+def head_desc(head) -> list[dict]:
+    out, seen = [], {}
+    for i, l in enumerate(head):                 # Sequential iteration: every registered slot
+        d = {"type": type(l).__name__}
+        if isinstance(l, nn.BatchNorm1d):
+            d["features"] = l.num_features
+        elif isinstance(l, nn.Dropout):
+            d["p"] = l.p
+        elif isinstance(l, nn.Linear):
+            d["in"], d["out"], d["bias"] = l.in_features, l.out_features, l.bias is not None
+        elif isinstance(l, nn.ReLU):
+            d["inplace"] = l.inplace
+        if id(l) in seen:
+            d["same_module_as"] = seen[id(l)]
+        else:
+            seen[id(l)] = i
+        out.append(d)
+    return out
+
+
+def tv_model(arch: str):
+    return getattr(tvm, arch)(weights=None)
+
+
+def build_case(key, arch, nc=37, cut="meta", split="meta", lin_ftrs=None, ps=0.5, note=None):
+    """Run cnn_learner(data(c=nc), arch, cut, pretrained=False, lin_ftrs, ps) and collect facts.
+
+    cut="meta": use model_meta (ifnone(cut, meta['cut'])); an int or None is used as the resolved cut
+    (None triggers the pool rule, which fastai 1.0.61 only reaches for archs without meta).
+    split="meta"/"default".
+    """
+    torch.manual_seed(0)
+    meta = model_meta.get(arch, _default_meta)
+    cut_v = meta["cut"] if cut == "meta" else cut
+    split_fn = meta["split"] if split == "meta" else _default_split
+    model = tv_model(arch)
+    orig_children = [(n, type(c).__name__) for n, c in model.named_children()]
+    body, resolved_cut = create_body(model, cut_v)
+    facts = {
+        "arch": arch, "classes": nc, "cut": cut_v, "resolved_cut": resolved_cut,
+        "split_on": SPLIT_TEXT[split_fn],
+        "model_children": [n for n, _ in orig_children],
+        "model_child_types": [t for _, t in orig_children],
+        "body_children": len(body),
+        "body_child_types": [type(c).__name__ for c in body],
+        "lin_ftrs_arg": lin_ftrs, "ps_arg": ps, "body_params": n_params(body),
+    }
+    if note:
+        facts["note"] = note
+    feats, dsz, sizes, tried, err = num_features_model_detailed(nn.Sequential(*body.children()))
+    facts["dummy_sizes_tried"] = tried
+    if err is not None:
+        facts["error"] = err
+        facts["dummy_size"] = None
+        facts["dummy_shapes"] = []
+        return facts
+    facts["dummy_size"] = dsz
+    facts["dummy_shapes"] = [{"index": i, "type": t, "shape": s} for i, t, s in sizes]
+    nf = feats * 2
+    facts["features"] = feats
+    facts["nf"] = nf
+    head, lin_list, ps_list = create_head(nf, nc, lin_ftrs, ps)
+    facts["lin_ftrs"] = lin_list
+    facts["ps"] = ps_list
+    facts["head"] = head_desc(head)
+    facts["head_slots"] = len(head)
+    facts["head_children"] = num_children(head)   # children() de-duplicates a shared module
+    model = nn.Sequential(body, head)
+    learn = Learner(model)
+    learn.split(split_fn)
+    groups = learn.layer_groups
+    leaves = flatten_model(model)
+    facts["leaves"] = len(leaves)
+    facts["body_leaves"] = len(flatten_model(body))
+    facts["head_leaves"] = len(flatten_model(head))
+    facts["split_leaf_indices"] = learn.split_idxs
+    split_mods = split_fn(model)
+    facts["split_modules"] = [{"type": type(s).__name__, "first_leaf_type": type(first_layer(s)).__name__,
+                               "first_leaf_index": leaves.index(first_layer(s))} for s in split_mods]
+    total = n_params(model)
+    params = {"total": total, "body": n_params(body), "head": n_params(head)}
+    layer_groups = [{"leaves": len(g), "params": n_params(g),
+                     "first_leaf_type": type(g[0]).__name__ if len(g) else None} for g in groups]
+    learn.freeze()
+    params["trainable_after_freeze"] = n_trainable(model)
+    for lg, g in zip(layer_groups, groups):
+        lg["trainable_after_freeze"] = n_trainable(g)
+    if len(groups) > 1:
+        learn.freeze_to(1)
+        params["trainable_after_freeze_to_1"] = n_trainable(model)
+        for lg, g in zip(layer_groups, groups):
+            lg["trainable_after_freeze_to_1"] = n_trainable(g)
+    learn.unfreeze()
+    params["trainable_after_unfreeze"] = n_trainable(model)
+    facts["params"] = params
+    facts["layer_groups"] = layer_groups
+    facts["body_bn_params"] = sum(n_params(l) for l in flatten_model(body) if isinstance(l, bn_types))
+    facts["head_bn_params"] = sum(n_params(l) for l in flatten_model(head) if isinstance(l, bn_types))
+    # step 9 (apply_init on the head): which head leaves it re-initialises
+    # (cond_init also visits the head Sequential itself, but it has no .weight/.bias: no effect)
+    inited = []
+    apply_leaf(head, lambda mm: inited.append(type(mm).__name__)
+               if (not isinstance(mm, bn_types)) and requires_grad(mm) and hasattr(mm, "weight") else None)
+    facts["head_init_modules"] = inited
+    with torch.no_grad():
+        model.eval()
+        x = torch.randn(2, 3, 224, 224)
+        facts["body_out_shape_224_batch2"] = list(body(x).shape)
+        facts["output_shape_224_batch2"] = list(model(x).shape)
+    return facts
+
+
+def make_facts() -> None:
+    cases = {}
+
+    def add(key, *a, **kw):
+        print(f"  facts: {key}", flush=True)
+        cases[key] = build_case(key, *a, **kw)
+
+    for arch in ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
+                 "densenet121", "vgg16_bn", "alexnet", "squeezenet1_1"]:
+        add(arch, arch)
+    for arch in ["densenet121", "vgg16_bn"]:
+        add(f"{arch}:default_meta", arch, cut=-1, split="default",
+            note="_default_meta as before fastai 1.0.48 (cut -1, split (m[1],)); "
+                 "1.0.48+ _default_meta has cut None (see :cut_none).")
+    for arch in ["densenet121", "vgg16_bn"]:
+        add(f"{arch}:cut_none", arch, cut=None, split="default",
+            note="cut resolved by the 1.0.48+ rule: cut = index of the LAST child that has a "
+                 "Pool[123]d$ module; body = children[:cut] (that child is EXCLUDED). fastai 1.0.61 "
+                 "only reaches this for an arch without model_meta (e.g. a wrapper function), since "
+                 "ifnone(cut, meta['cut']) gives -1 for these archs.")
+    add("resnet34:c10", "resnet34", nc=10)
+    add("resnet34:lin512-256", "resnet34", lin_ftrs=[512, 256], ps=[0.2, 0.4, 0.5])
+    add("resnet34:ps0", "resnet34", ps=0)
+    add("resnet34:ps_short", "resnet34", ps=[0.3],
+        note="a one-element ps list is treated like a scalar: [p/2]*(n-2)+[p]")
+    add("resnet34:lin512-256:ps_short", "resnet34", lin_ftrs=[512, 256], ps=[0.2, 0.4],
+        note="ps shorter than the 3 layer pairs: zip() truncates, so the LAST bn_drop_lin "
+             "(the one producing the classes) is silently dropped; output has 256 features")
+    FACTS_DIR.mkdir(parents=True, exist_ok=True)
+    write_json(FACTS_DIR / "fastai_v1_facts.json", {
+        "generator": "scripts/make_fixtures.py",
+        "fastai_semantics": "1.0.61",
+        "torch_version": torch.__version__,
+        "torchvision_version": __import__("torchvision").__version__,
+        "cases": cases,
+    })
+    print(f"facts: {len(cases)} cases -> {FACTS_DIR / 'fastai_v1_facts.json'}")
+
+
+# ---------------------------------------------------------------------------
+# 1c. whole-model fixtures
+# ---------------------------------------------------------------------------
+
+def randomise_bn(model: nn.Module) -> None:
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, bn_types):
+                m.running_mean.copy_(torch.randn_like(m.running_mean) * 0.1)
+                m.running_var.copy_(torch.rand_like(m.running_var) + 0.5)
+                m.weight.copy_(torch.rand_like(m.weight) * 0.5 + 0.75)
+                m.bias.copy_(torch.randn_like(m.bias) * 0.1)
+
+
+def state_dict_for_safetensors(model: nn.Module) -> dict[str, torch.Tensor]:
+    out = {}
+    for k, v in model.state_dict().items():
+        v = v.detach().contiguous().clone()
+        out[k] = v.to(torch.int64) if k.endswith("num_batches_tracked") else v.to(torch.float32)
+    return out
+
+
+def write_model(dirp: Path, name: str, model: nn.Module) -> None:
+    model.eval()
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        y = model(x)
+    save_file(state_dict_for_safetensors(model), str(dirp / f"{name}.weights.safetensors"),
+              metadata={"generator": f"scripts/make_fixtures.py torch {torch.__version__}"})  # one key: deterministic header
+    save_file({"input": f32(x), "output": f32(y)}, str(dirp / f"{name}.io.safetensors"))
+    for suffix in ("weights", "io"):
+        os.chmod(dirp / f"{name}.{suffix}.safetensors", 0o644)
+    print(f"  {name}: output {list(y.shape)}  sum {y.sum().item():.6f}")
+
+
+def make_models(dirp: Path) -> None:
+    dirp.mkdir(parents=True, exist_ok=True)
+    for arch in ["resnet18", "resnet34"]:
+        torch.manual_seed(0)
+        m = tv_model(arch)
+        randomise_bn(m)
+        write_model(dirp, arch, m)
+    # create_cnn-style resnet34, 37 classes
+    torch.manual_seed(0)
+    body, _ = create_body(tv_model("resnet34"), -2)
+    nf = num_features_model_detailed(nn.Sequential(*body.children()))[0] * 2
+    head, _, _ = create_head(nf, 37)
+    model = nn.Sequential(body, head)
+    apply_init(model[1], nn.init.kaiming_normal_)
+    randomise_bn(model)
+    write_model(dirp, "resnet34_cnn", model)
+    print(f"models -> {dirp}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", nargs="?", const=str(REPO / ".fixtures"), default=None, metavar="DIR",
+                    help="write the large whole-model fixtures into DIR (default .fixtures/)")
+    ap.add_argument("--only", choices=["ops", "facts"], default=None)
+    args = ap.parse_args(argv)
+    torch.set_grad_enabled(True)
+    if args.models is not None:
+        make_models(Path(args.models))
+        return 0
+    if args.only in (None, "ops"):
+        make_ops()
+    if args.only in (None, "facts"):
+        make_facts()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
