@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Markup", dependencies: ["CCmark"]),
 
         // Lessons: documents, step types, runner; Rendering: site, slides, notebook.
-        .target(name: "LessonKit", dependencies: ["Fastai", "Markup"], resources: [.copy("BuiltinLessons")]),
+        .target(name: "LessonKit", dependencies: ["Fastai", "Markup"]),
         .target(name: "Rendering", dependencies: ["LessonKit", "Markup"]),
 
         .executableTarget(
@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "FastaiTests", dependencies: ["Fastai"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MarkupTests", dependencies: ["Markup"]),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"], exclude: ["Golden"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"]),
         .testTarget(name: "learnerlensTests", dependencies: ["learnerlens"]),
     ],

@@ -1,0 +1,100 @@
+/// Validates a lesson without running tensors: parameters, step types, options, order, and every
+/// `{{fact}}` — reporting all problems, each at its `file:line:column`.
+public enum LessonChecker {
+    public struct Checked {
+        public var parameters: LessonParameters
+        public var steps: [(Cell, any LessonStep, LessonParameters)]
+    }
+
+    public static func check(_ lesson: Lesson, overrides: [(String, String)] = []) throws(LessonErrors) -> Checked {
+        var diagnostics: [LessonDiagnostic] = []
+        let file = lesson.file
+        var parameters = LessonParameters()
+        for entry in lesson.front {
+            do { try parameters.set(entry.key, entry.value) } catch {
+                diagnostics.append(LessonDiagnostic(file: file, line: entry.line, column: 1, error.message))
+            }
+        }
+        for (key, value) in overrides {
+            do { try parameters.set(key, value) } catch {
+                diagnostics.append(LessonDiagnostic(file: "--set \(key)=\(value)", line: 0, column: 0, error.message))
+            }
+        }
+
+        var steps: [(Cell, any LessonStep, LessonParameters)] = []
+        var available = Set(["lesson"] + LessonParameters.keys)  // names a placeholder may start with
+        var producedBy: [String: Int] = [:]  // fact or id → line of the cell that makes it
+        for cell in lesson.cells {
+            for key in StepRegistry.type(cell.step)?.factKeys ?? [] where producedBy[key] == nil { producedBy[key] = cell.stepLine }
+            if producedBy[cell.id] == nil { producedBy[cell.id] = cell.stepLine }
+        }
+        var made = Set<Slot>()
+
+        for item in lesson.items {
+            switch item {
+            case .prose(let prose):
+                for p in Template.placeholders(in: prose.markdown, line: prose.line) {
+                    guard let first = p.path.first, !first.isEmpty else {
+                        diagnostics.append(LessonDiagnostic(file: file, line: p.line, column: p.column, "empty placeholder {{}}"))
+                        continue
+                    }
+                    if available.contains(first) { continue }
+                    if let later = producedBy[first] {
+                        diagnostics.append(
+                            LessonDiagnostic(
+                                file: file, line: p.line, column: p.column,
+                                "{{\(p.path.joined(separator: "."))}} is used before the step that produces it (the cell at line \(later))"))
+                    } else {
+                        diagnostics.append(
+                            LessonDiagnostic(
+                                file: file, line: p.line, column: p.column,
+                                "unknown fact {{\(p.path.joined(separator: "."))}}\(suggestion(first, in: Array(available) + Array(producedBy.keys)))"))
+                    }
+                }
+            case .cell(let cell):
+                guard let type = StepRegistry.type(cell.step) else {
+                    diagnostics.append(
+                        LessonDiagnostic(
+                            file: file, line: cell.stepLine, column: cell.stepColumn,
+                            "unknown step type '\(cell.step)'\(suggestion(cell.step, in: StepRegistry.ids)); known: \(StepRegistry.ids.joined(separator: ", "))"))
+                    continue
+                }
+                var cellParameters = parameters
+                var own: [String: String] = [:]
+                for option in cell.options {
+                    if LessonParameters.cellKeys.contains(option.key) {
+                        do { try cellParameters.set(option.key, option.value) } catch {
+                            diagnostics.append(LessonDiagnostic(file: file, line: option.line, column: option.column, error.message))
+                        }
+                    } else if type.options.contains(option.key) {
+                        own[option.key] = option.value
+                    } else {
+                        let known = type.options + LessonParameters.cellKeys
+                        diagnostics.append(
+                            LessonDiagnostic(
+                                file: file, line: option.line, column: option.column,
+                                "unknown option '\(option.key)' for step \(cell.step)\(suggestion(option.key, in: known)); it takes \(type.options.isEmpty ? "no options of its own" : type.options.joined(separator: ", ")) and lesson parameters (\(LessonParameters.cellKeys.joined(separator: ", ")))"))
+                    }
+                }
+                let missing = type.needs.filter { !made.contains($0) }
+                if let slot = missing.first {
+                    diagnostics.append(
+                        LessonDiagnostic(
+                            file: file, line: cell.stepLine, column: cell.stepColumn,
+                            "step \(cell.step) needs \(slot.name), which the \(slot.producer) step makes: put a `\(slot.producer)` cell before it"))
+                }
+                do {
+                    steps.append((cell, try type.init(options: own), cellParameters))
+                } catch {
+                    let line = cell.options.first { own[$0.key] != nil }
+                    diagnostics.append(LessonDiagnostic(file: file, line: line?.line ?? cell.stepLine, column: line?.column ?? 1, error.message))
+                }
+                made.formUnion(type.makes)
+                available.insert(cell.id)
+                available.formUnion(type.factKeys)
+            }
+        }
+        guard diagnostics.isEmpty else { throw LessonErrors(diagnostics) }
+        return Checked(parameters: parameters, steps: steps)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Fastai
+import NN
+
+/// A lesson's parameters: front matter, overridden by `--set key=value` and per cell by `#| key: value`.
+public struct LessonParameters: Sendable, Equatable {
+    public var title = "Untitled lesson"
+    public var summary = ""
+    public var arch: Architecture = .resnet34
+    /// Number of classes (`data.c`); 37 means the Oxford-IIIT Pet breeds.
+    public var classes = 37
+    public var imageSize = 224
+    public var batchSize = 4
+    public var seed: UInt64 = 42
+    public var pretrained = true
+    /// `nil`: the arch's meta decides.
+    public var cut: Cut?
+    /// `"fastai"` (model_meta as in 1.0.61) or `"default"` (`_default_meta`, as for an unknown arch).
+    public var meta = "fastai"
+    public var linFtrs: [Int]?
+    public var ps: DropoutSpec = .single(0.5)
+    public var inChannels = 3
+    public var trainBN = true
+
+    public init() {}
+
+    /// The largest batch a lesson may ask for, and the largest image side: a teaching tool must not
+    /// exhaust the machine (a resnet50 batch of 64 at 448 px would need ~20 GB of activations).
+    public static let maxBatchSize = 64
+    public static let maxImageSize = 1024
+    public static let maxPixelsPerBatch = 16 * 448 * 448
+
+    /// Every key, in the order lessons usually list them.
+    public static let keys = [
+        "title", "summary", "arch", "classes", "image_size", "batch_size", "seed", "pretrained", "cut", "meta",
+        "lin_ftrs", "ps", "in_channels", "train_bn",
+    ]
+
+    /// Keys a cell may override for itself (everything but the lesson's title and summary).
+    public static var cellKeys: [String] { keys.filter { $0 != "title" && $0 != "summary" } }
+
+    /// Sets one parameter from its text form; the message says what was expected.
+    public mutating func set(_ key: String, _ raw: String) throws(ParameterError) {
+        let value = Self.unquote(raw.trimmingCharacters(in: .whitespaces))
+        switch key {
+        case "title":
+            guard !value.isEmpty else { throw ParameterError("title must not be empty") }
+            title = value
+        case "summary": summary = value
+        case "arch":
+            guard let a = Architecture(rawValue: value) else {
+                throw ParameterError(
+                    "unknown arch '\(value)'\(suggestion(value, in: Architecture.allCases.map(\.rawValue))); known: \(Architecture.knownNames)")
+            }
+            arch = a
+        case "classes": classes = try Self.int(value, key, min: 1, max: 100_000)
+        case "image_size": imageSize = try Self.int(value, key, min: 1, max: Self.maxImageSize)
+        case "batch_size": batchSize = try Self.int(value, key, min: 1, max: Self.maxBatchSize)
+        case "seed":
+            guard let s = UInt64(value) else { throw ParameterError("seed expects a non-negative integer, got '\(value)'") }
+            seed = s
+        case "pretrained": pretrained = try Self.bool(value, key)
+        case "train_bn": trainBN = try Self.bool(value, key)
+        case "cut":
+            if Self.isNone(value) {
+                cut = nil
+            } else if value == "pool" {
+                cut = .lastPool
+            } else {
+                let i = try Self.int(value, key, min: -1000, max: 1000)
+                guard i != 0 else { throw ParameterError("cut 0 keeps no layers; use a negative number (from the end) or a positive one") }
+                cut = .index(i)
+            }
+        case "meta":
+            guard value == "fastai" || value == "default" else {
+                throw ParameterError("meta expects 'fastai' or 'default', got '\(value)'")
+            }
+            meta = value
+        case "lin_ftrs":
+            if Self.isNone(value) {
+                linFtrs = nil
+            } else {
+                let sizes = try Self.list(value, key).map { (s: String) throws(ParameterError) -> Int in try Self.int(s, key, min: 1, max: 100_000) }
+                guard !sizes.isEmpty else { throw ParameterError("lin_ftrs expects a non-empty list like [512, 256], or none") }
+                linFtrs = sizes
+            }
+        case "ps":
+            if value.hasPrefix("[") {
+                let ps = try Self.list(value, key).map { (s: String) throws(ParameterError) -> Float in try Self.probability(s) }
+                guard !ps.isEmpty else { throw ParameterError("ps expects a probability or a non-empty list of them") }
+                self.ps = .list(ps)
+            } else {
+                ps = .single(try Self.probability(value))
+            }
+        case "in_channels": inChannels = try Self.int(value, key, min: 1, max: 64)
+        default:
+            throw ParameterError("unknown parameter '\(key)'\(suggestion(key, in: Self.keys)); known: \(Self.keys.joined(separator: ", "))")
+        }
+        if key == "batch_size" || key == "image_size", batchSize * imageSize * imageSize > Self.maxPixelsPerBatch {
+            throw ParameterError(
+                "batch_size \(batchSize) at image_size \(imageSize) is more than LearnerLens runs (\(Self.maxPixelsPerBatch / (448 * 448)) images of 448×448 worth of pixels); use a smaller batch or image"
+            )
+        }
+    }
+
+    /// The parameters as facts, for JSON and index pages.
+    public var facts: FactValue {
+        .object([
+            ("title", .text(title)), ("summary", .text(summary)), ("arch", .text(arch.rawValue)), ("classes", .int(classes)),
+            ("image_size", .int(imageSize)), ("batch_size", .int(batchSize)), ("seed", .int(Int(seed))),
+            ("pretrained", .bool(pretrained)), ("cut", .text(cut?.description ?? "meta")), ("meta", .text(meta)),
+            ("lin_ftrs", linFtrs.map { .list($0.map(FactValue.int)) } ?? .text("none")), ("ps", .text(ps.description)),
+            ("in_channels", .int(inChannels)), ("train_bn", .bool(trainBN)),
+        ])
+    }
+
+    // MARK: Value syntax
+
+    public static func unquote(_ s: String) -> String {
+        if s.count >= 2, let f = s.first, f == s.last, f == "\"" || f == "'" { return String(s.dropFirst().dropLast()) }
+        return s
+    }
+
+    static func isNone(_ s: String) -> Bool { ["none", "None", "null", "~"].contains(s) }
+
+    public static func int(_ s: String, _ key: String, min: Int, max: Int) throws(ParameterError) -> Int {
+        guard let v = Int(s) else { throw ParameterError("\(key) expects an integer, got '\(s)'") }
+        guard v >= min && v <= max else { throw ParameterError("\(key) must be between \(min) and \(max), got \(v)") }
+        return v
+    }
+
+    public static func bool(_ s: String, _ key: String) throws(ParameterError) -> Bool {
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw ParameterError("\(key) expects true or false, got '\(s)'")
+        }
+    }
+
+    static func probability(_ s: String) throws(ParameterError) -> Float {
+        guard let v = Float(s) else { throw ParameterError("ps expects a number, got '\(s)'") }
+        guard v >= 0 && v < 1 else { throw ParameterError("ps values must be in [0, 1), got \(s)") }
+        return v
+    }
+
+    static func list(_ s: String, _ key: String) throws(ParameterError) -> [String] {
+        guard s.hasPrefix("["), s.hasSuffix("]") else { throw ParameterError("\(key) expects a list like [512, 256], got '\(s)'") }
+        let inner = s.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+        return inner.isEmpty ? [] : inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}
+
+/// A parameter value that does not parse or is out of range.
+public struct ParameterError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,141 @@
+import Fastai
+import Foundation
+import Markup
+import NN
+
+/// What one executed cell produced.
+public struct StepResult: Sendable {
+    /// 1-based position among the lesson's cells.
+    public var index: Int
+    public var cell: Cell
+    public var title: String
+    public var facts: Facts
+    /// The facts rendered as Markdown by the step type.
+    public var markdown: String
+    /// The model's pipeline after this step.
+    public var pipeline: Pipeline
+    /// Wall time of the step (not part of any deterministic output).
+    public var seconds: Double
+}
+
+/// A piece of a lesson as the reader sees it once run.
+public enum RunSegment: Sendable {
+    /// Prose with its placeholders resolved.
+    case prose(String)
+    case step(StepResult)
+}
+
+/// Runs a lesson cell by cell, keeping the notebook's state — the engine behind every output.
+public final class LessonSession {
+    public let lesson: Lesson
+    public let parameters: LessonParameters
+    public let context: LessonContext
+    /// Results so far, in order.
+    public private(set) var results: [StepResult] = []
+    private let steps: [(Cell, any LessonStep, LessonParameters)]
+
+    /// Checks the lesson (every problem at once) and prepares its steps; `overrides` are `--set` pairs.
+    public init(
+        lesson: Lesson, overrides: [(String, String)] = [],
+        locateWeights: @escaping (Architecture) -> PretrainedWeights = { PretrainedWeights.locate($0) }
+    ) throws(LessonErrors) {
+        let checked = try LessonChecker.check(lesson, overrides: overrides)
+        self.lesson = lesson
+        parameters = checked.parameters
+        steps = checked.steps
+        context = LessonContext(parameters: checked.parameters, locateWeights: locateWeights)
+    }
+
+    /// The number of cells.
+    public var stepCount: Int { steps.count }
+
+    /// The cells, in order.
+    public var cells: [Cell] { steps.map(\.0) }
+
+    /// Runs the next cell; a failure names the lesson file, the cell's line and the step.
+    @discardableResult
+    public func runNext() throws(LessonDiagnostic) -> StepResult {
+        let (cell, step, parameters) = steps[results.count]
+        let start = DispatchTime.now().uptimeNanoseconds
+        let facts: Facts
+        do {
+            facts = try step.run(context, parameters)
+        } catch {
+            throw LessonDiagnostic(file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "step \(cell.step) failed: \(error)")
+        }
+        let result = StepResult(
+            index: results.count + 1, cell: cell, title: type(of: step).title, facts: facts, markdown: step.markdown(facts),
+            pipeline: context.pipeline, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        results.append(result)
+        return result
+    }
+
+    /// True once every cell ran.
+    public var finished: Bool { results.count == steps.count }
+
+    /// Runs all cells and returns the lesson as the reader sees it, prose resolved.
+    public func runAll() throws(LessonDiagnostic) -> [RunSegment] {
+        var segments: [RunSegment] = []
+        for item in lesson.items {
+            switch item {
+            case .prose(let p): segments.append(.prose(try resolve(p)))
+            case .cell:
+                segments.append(.step(try runNext()))
+            }
+        }
+        return segments
+    }
+
+    /// The prose that stands before cell `index` (1-based) and after the previous cell.
+    public func prose(before index: Int) -> [Prose] {
+        var cellsSeen = 0
+        var out: [Prose] = []
+        for item in lesson.items {
+            switch item {
+            case .cell: cellsSeen += 1
+            case .prose(let p) where cellsSeen == index - 1: out.append(p)
+            default: break
+            }
+            if cellsSeen >= index { break }
+        }
+        return out
+    }
+
+    /// The prose after the last cell.
+    public var closingProse: [Prose] {
+        guard let last = lesson.items.lastIndex(where: { if case .cell = $0 { return true } else { return false } }) else {
+            return lesson.items.compactMap { if case .prose(let p) = $0 { return p } else { return nil } }
+        }
+        return lesson.items[(last + 1)...].compactMap { if case .prose(let p) = $0 { return p } else { return nil } }
+    }
+
+    /// Resolves a prose chunk's placeholders against the results so far.
+    public func resolve(_ prose: Prose) throws(LessonDiagnostic) -> String {
+        try Template.resolve(prose.markdown, line: prose.line, file: lesson.file) { path in
+            FactResolver(results: results, parameters: parameters, lesson: lesson).value(path)
+        }
+    }
+}
+
+/// Finds the value of `{{a.b.c}}`: a cell id's fact, else the latest fact of that name, else a parameter.
+struct FactResolver {
+    var results: [StepResult]
+    var parameters: LessonParameters
+    var lesson: Lesson
+
+    func value(_ path: [String]) -> Result<FactValue, StepError> {
+        guard let first = path.first, !first.isEmpty else { return .failure(StepError("empty placeholder {{}}")) }
+        if let r = results.last(where: { $0.cell.id == first }), path.count > 1, let v = r.facts.lookup(Array(path.dropFirst())) {
+            return .success(v)
+        }
+        if let r = results.last(where: { $0.cell.id == first }), path.count == 1 {
+            return .failure(StepError("'\(first)' is a step; name one of its facts: \(r.facts.keys.map { "{{\(first).\($0)}}" }.joined(separator: ", "))"))
+        }
+        for r in results.reversed() {
+            if let v = r.facts.lookup(path) { return .success(v) }
+        }
+        if first == "lesson", let v = parameters.facts.member(path.dropFirst().first ?? "") { return .success(v) }
+        if path.count == 1, let v = parameters.facts.member(first) { return .success(v) }
+        return .failure(StepError("no fact '\(path.joined(separator: "."))' at this point of the lesson"))
+    }
+}

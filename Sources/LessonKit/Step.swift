@@ -1,0 +1,54 @@
+import Fastai
+import Markup
+
+/// A step type: one line of `create_cnn` (or a general notebook action) that runs real code,
+/// returns typed facts, and renders them as Markdown.
+public protocol LessonStep {
+    /// The id a cell names in `#| step:`.
+    static var id: String { get }
+    /// A short human title (`Cut the body`).
+    static var title: String { get }
+    /// The canonical fastai source line this step explains.
+    static var source: String { get }
+    /// Options of its own a cell may give (beyond lesson parameters).
+    static var options: [String] { get }
+    /// The top-level fact keys it produces (for `check`).
+    static var factKeys: [String] { get }
+    /// Notebook variables it needs, and those it makes.
+    static var needs: [Slot] { get }
+    static var makes: [Slot] { get }
+
+    /// Builds the step from the cell's own options (values already checked by name).
+    init(options: [String: String]) throws(ParameterError)
+
+    /// Runs the step, mutating the context, and returns what it measured.
+    func run(_ context: LessonContext, _ parameters: LessonParameters) throws -> Facts
+
+    /// The facts as Markdown (tables, before→after, pipeline lines). Formats only; computes nothing.
+    func markdown(_ facts: Facts) -> String
+}
+
+extension LessonStep {
+    public static var options: [String] { [] }
+}
+
+/// Every step type LearnerLens knows, by id.
+public enum StepRegistry {
+    /// The nine lines of `create_cnn`, in fastai's order.
+    public static let createCNN: [any LessonStep.Type] = [
+        CnnConfigStep.self, CreateBodyStep.self, NumFeaturesStep.self, CreateHeadStep.self, SequentialStep.self,
+        LearnerStep.self, SplitStep.self, FreezeStep.self, ApplyInitStep.self,
+    ]
+
+    /// General steps a lesson needs around them.
+    public static let general: [any LessonStep.Type] = [
+        DataStep.self, ForwardStep.self, SummaryStep.self, TreeStep.self, WeightsStep.self,
+
+    ]
+
+    public static var all: [any LessonStep.Type] { createCNN + general }
+
+    public static var ids: [String] { all.map { $0.id } }
+
+    public static func type(_ id: String) -> (any LessonStep.Type)? { all.first { $0.id == id } }
+}

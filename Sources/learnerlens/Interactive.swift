@@ -1,0 +1,117 @@
+import Foundation
+import LessonKit
+import Rendering
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The terminal's settings before raw mode, restored on every way out (including Ctrl-C).
+nonisolated(unsafe) private var savedTermios = termios()
+nonisolated(unsafe) private var rawModeActive = false
+
+private func restoreTerminal() {
+    if rawModeActive {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &savedTermios)
+        rawModeActive = false
+    }
+}
+
+/// Step-by-step mode: show a step's code, wait for a key, run it, show the result.
+struct Interactive {
+    let session: LessonSession
+    let color: Bool
+    let start: Int
+
+    func run() throws {
+        enterRawMode()
+        defer { restoreTerminal() }
+        var current = start
+        // Steps before --step run silently so the notebook state is there.
+        while session.results.count < current - 1 { try session.runNext() }
+        try show(current)
+        while true {
+            switch readKey() {
+            case "q", "Q", nil:
+                Output.write(style("\nStopped at step \(current)/\(session.stepCount).\n", dim: true))
+                return
+            case "b", "B":
+                current = max(1, current - 1)
+                try show(current)
+            case "\r", "\n", " ":
+                if session.results.count < current {
+                    let r = try session.runNext()
+                    Output.write(render(r.markdown))
+                    Output.write(style("(\(String(format: "%.2f", r.seconds)) s)\n", dim: true))
+                }
+                if current == session.stepCount {
+                    for p in session.closingProse { Output.write(render(try session.resolve(p))) }
+                    Output.write(style("\nLesson finished: \(session.stepCount) steps.\n", dim: true))
+                    return
+                }
+                current += 1
+                try show(current)
+            default:
+                Output.write(style("Enter or space: run · b: back · q: quit\n", dim: true))
+            }
+        }
+    }
+
+    /// The step's header, the prose before it, its code, and its result if it already ran.
+    func show(_ index: Int) throws {
+        let cell = session.cells[index - 1]
+        let width = Terminal.width
+        var md = ""
+        for p in session.prose(before: index) { md += try session.resolve(p) + "\n\n" }
+        Output.write("\n" + style(String(repeating: "─", count: width), dim: true) + "\n")
+        Output.write(style("Step \(index)/\(session.stepCount) · \(cell.step)", dim: false) + "\n")
+        md += "```python\n\(cell.code)\n```\n"
+        Output.write(render(md))
+        if session.results.count >= index {
+            Output.write(render(session.results[index - 1].markdown))
+            Output.write(style("[Enter] next · [b] back · [q] quit\n", dim: true))
+        } else {
+            Output.write(style("[Enter] run · [b] back · [q] quit\n", dim: true))
+        }
+    }
+
+    func render(_ markdown: String) -> String {
+        LessonOutput.terminal(markdown, color: color, width: Terminal.width)
+    }
+
+    func style(_ s: String, dim: Bool) -> String {
+        guard color else { return s }
+        return (dim ? "\u{1B}[2m" : "\u{1B}[1;36m") + s + "\u{1B}[0m"
+    }
+
+    func enterRawMode() {
+        guard tcgetattr(STDIN_FILENO, &savedTermios) == 0 else { return }
+        var raw = savedTermios
+        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
+        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
+        rawModeActive = true
+        signal(SIGINT) { _ in
+            restoreTerminal()
+            _exit(130)
+        }
+        signal(SIGTERM) { _ in
+            restoreTerminal()
+            _exit(143)
+        }
+    }
+
+    /// One key, or nil at end of input.
+    func readKey() -> Character? {
+        var byte: UInt8 = 0
+        while true {
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n == 1 { return Character(UnicodeScalar(byte)) }
+            if n < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+}
