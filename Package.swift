@@ -46,6 +46,7 @@ let package = Package(
         .testTarget(name: "FastaiTests", dependencies: ["Fastai"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], exclude: ["Golden"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
         .testTarget(name: "learnerlensTests", dependencies: ["learnerlens"]),
     ],
     swiftLanguageModes: [.v6]
