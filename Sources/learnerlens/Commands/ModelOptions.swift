@@ -11,7 +11,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Number of classes (data.c). Default: the 37 pet breeds.")
     var classes: Int = 37
 
-    @Option(help: "Where to cut the pretrained model: an integer (Python slice end) or 'none' (last pooling child). Default: the arch's meta.")
+    @Option(parsing: .unconditional, help: "Where to cut the pretrained model: an integer (Python slice end) or 'none' (last pooling child). Default: the arch's meta.")
     var cut: String?
 
     @Option(help: "Hidden sizes of the head, comma-separated (e.g. 512,256).")

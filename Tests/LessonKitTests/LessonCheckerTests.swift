@@ -1,0 +1,51 @@
+import LessonKit
+import Testing
+
+@Suite struct LessonCheckerTests {
+    @Test func reportsEveryProblemWithItsPosition() {
+        let source = Support.lesson(
+            """
+            Before anything: {{split}} and {{nonsense}}.
+
+            ```python
+            #| step: create_bdy
+            x
+            ```
+
+            ```python
+            #| step: cnn_config
+            #| cutt: 3
+            meta = cnn_config(arch)
+            ```
+
+            ```python
+            #| step: create_head
+            #| ps: 1.5
+            head = …
+            ```
+            """, front: "title: T\narch: resnet18\nclasses: -2\nps: 2")
+        let found = Support.diagnostics(source)
+        #expect(found.contains("t.md:4:1: classes must be between 1 and 100000, got -2"))
+        #expect(found.contains("t.md:5:1: ps values must be in [0, 1), got 2"))
+        #expect(found.contains { $0.hasPrefix("t.md:8:18: {{split}} is used before the step that produces it") })
+        #expect(found.contains { $0.hasPrefix("t.md:8:32: unknown fact {{nonsense}}") })
+        #expect(found.contains { $0.hasPrefix("t.md:11:4: unknown step type 'create_bdy' (did you mean 'create_body'?)") })
+        #expect(found.contains { $0.hasPrefix("t.md:17:4: unknown option 'cutt' for step cnn_config (did you mean 'cut'?)") })
+        #expect(found.contains { $0.hasPrefix("t.md:22:4: step create_head needs data, which the data step makes") })
+        #expect(found.contains("t.md:23:4: ps values must be in [0, 1), got 1.5"))
+    }
+
+    @Test func unknownParameterSuggestsTheNearest() {
+        let found = Support.diagnostics(Support.lesson("", front: "title: T\nimage_sise: 64"))
+        #expect(found.first?.hasPrefix("t.md:3:1: unknown parameter 'image_sise' (did you mean 'image_size'?)") == true)
+    }
+
+    @Test func overridesAreValidated() throws {
+        let lesson = try LessonParser.parse(Support.lesson(""), file: "t.md")
+        #expect(throws: LessonErrors.self) { try LessonChecker.check(lesson, overrides: [("arch", "resnet35")]) }
+        do { _ = try LessonChecker.check(lesson, overrides: [("arch", "resnet35")]) } catch {
+            #expect(error.description.contains("unknown arch 'resnet35' (did you mean 'resnet34'?)"))
+        }
+        #expect(throws: LessonErrors.self) { try LessonChecker.check(lesson, overrides: [("batch_size", "64"), ("image_size", "1024")]) }
+    }
+}

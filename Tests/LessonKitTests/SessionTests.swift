@@ -1,0 +1,82 @@
+import Foundation
+import LessonKit
+import Testing
+
+@Suite struct SessionTests {
+    func run() throws -> (LessonSession, [RunSegment]) {
+        let lesson = try LessonParser.read(Support.fixture("small.md"))
+        let session = try LessonSession(lesson: lesson, locateWeights: Support.noWeights)
+        return (session, try session.runAll())
+    }
+
+    @Test func factsOfTheNineSteps() throws {
+        let (s, _) = try run()
+        let facts = Dictionary(s.results.map { ($0.cell.id, $0.facts) }, uniquingKeysWith: { $1 })
+        #expect(facts["data"]?["c"] == .int(5))
+        #expect(facts["cnn_config"]?["cut"] == .text("-2"))
+        #expect(facts["create_body"]?["children"] == .int(8))
+        #expect(facts["create_body"]?["out_shape"] == .shape([1, 512, 2, 2]))
+        #expect(facts["num_features"]?["features"] == .int(512))
+        #expect(facts["num_features"]?["nf"] == .int(1024))
+        #expect(facts["create_head"]?["ps"] == .list([.real(Double(Float(0.1))), .real(Double(Float(0.2)))]))
+        #expect(facts["create_head"]?["lin_ftrs"] == .list([.int(1024), .int(512), .int(5)]))
+        #expect(facts["split"]?["groups"] == .int(3))
+        // resnet18's body has 11,176,512 parameters, 9,600 of them in BatchNorm layers; the head for
+        // 5 classes: BN(1024) 2,048 + Linear(1024, 512) 524,800 + BN(512) 1,024 + Linear(512, 5) 2,565.
+        let head = 2_048 + 524_800 + 1_024 + 2_565
+        #expect(facts["freeze"]?["total"] == .int(11_176_512 + head))
+        #expect(facts["freeze"]?["trainable"] == .int(head + 9_600))
+        #expect(facts["thaw"]?["trainable"] == .int(11_176_512 + head))
+        let layers = MDItems(facts["apply_init"]?["layers"])
+        #expect(layers.count == 2)
+        #expect(facts["forward"]?["output_shape"] == .shape([2, 5]))
+    }
+
+    @Test func proseCarriesComputedNumbers() throws {
+        let (_, segments) = try run()
+        let prose = segments.compactMap { if case .prose(let p) = $0 { return p } else { return nil } }.joined(separator: "\n")
+        #expect(prose.contains("There are 5 classes and the lesson's arch is resnet18."))
+        #expect(prose.contains("So `nf = 1024` and the body ends in \\[1, 512, 2, 2\\]."))
+        #expect(prose.contains("After `freeze()`: 540,037 trainable; after `unfreeze()`: 11,706,949."))
+    }
+
+    @Test func overridesChangeEveryNumber() throws {
+        let lesson = try LessonParser.read(Support.fixture("small.md"))
+        let s = try LessonSession(lesson: lesson, overrides: [("arch", "resnet50"), ("classes", "10")], locateWeights: Support.noWeights)
+        _ = try s.runAll()
+        let nf = s.results.first { $0.cell.step == "num_features" }?.facts["nf"]
+        #expect(nf == FactValue.int(4096))
+        #expect(s.results.last?.facts["output_shape"] == FactValue.shape([2, 10]))
+    }
+
+    @Test func aFailingStepNamesFileLineAndStep() throws {
+        let s = try Support.session(
+            Support.lesson("```python\n#| step: cnn_config\nx\n```\n\n```python\n#| step: create_body\n#| cut: -10\nx\n```\n"))
+        try s.runNext()
+        do {
+            try s.runNext()
+            Issue.record("cut -10 must fail")
+        } catch {
+            #expect(error.file == "t.md" && error.line == 14)
+            #expect(error.message.hasPrefix("step create_body failed: cut -10 keeps none of the 10 children of ResNet"))
+        }
+    }
+
+    @Test func tooSmallImagesFailClearly() throws {
+        let s = try Support.session(
+            Support.lesson("```python\n#| step: cnn_config\nx\n```\n\n```python\n#| step: create_body\nx\n```\n", front: "title: T\narch: squeezenet1_1\nimage_size: 16"))
+        try s.runNext()
+        #expect(throws: LessonDiagnostic.self) { try s.runNext() }
+    }
+
+    @Test func sameSeedSameFacts() throws {
+        let (a, _) = try run()
+        let (b, _) = try run()
+        #expect(a.results.map(\.facts) == b.results.map(\.facts))
+    }
+
+    func MDItems(_ v: FactValue?) -> [FactValue] {
+        if case .list(let items)? = v { return items }
+        return []
+    }
+}
