@@ -26,6 +26,9 @@ public final class LessonContext {
     public var head: Module?
     public var model: Module?
     public var learn: Learner?
+    /// Layers a step swapped out, by dotted path, with the module that stood there before (so a later
+    /// step can compare the model with and without the change, as lesson 4's proof does).
+    public var replacedLayers: [String: Module] = [:]
     /// The shapes a model-sized image goes through, for pipeline lines and diagrams.
     public var pipeline = Pipeline()
 

@@ -43,7 +43,8 @@ public enum StepRegistry {
     /// General steps a lesson needs around them.
     public static let general: [any LessonStep.Type] = [
         DataStep.self, ForwardStep.self, SummaryStep.self, TreeStep.self, WeightsStep.self,
-
+        PoolFeaturesStep.self, ListCopyStep.self, AdaptFirstLayerStep.self, SameOutputStep.self, FindCutStep.self,
+        MetaCompareStep.self, SharedModulesStep.self, StageParamsStep.self, BlockStep.self, CreateHeadV2Step.self,
     ]
 
     public static var all: [any LessonStep.Type] { createCNN + general }

@@ -42,7 +42,16 @@ public struct ForwardStep: LessonStep {
             ? [("body", (module as? Sequential)?[0]), ("head", (module as? Sequential)?[1])].compactMap { n, m in m.map { (n, $0) } }
                 + ((module as? Sequential)?[1]?.namedChildren.map { ("head[\($0.name)] \($0.module.typeName)", $0.module) } ?? [])
             : module.namedChildren.map { ("\($0.name) \($0.module.typeName)", $0.module) }
-        let handles = watched.map { name, m in m.registerForwardHook { _, _, y in stages.append(.object([("name", .text(name)), ("shape", .shape(y.shape))])) } }
+        // A module that fills several slots (create_head's one ReLU) gets one hook, named after every slot.
+        var distinct: [(String, Module)] = []
+        for (name, m) in watched {
+            if let i = distinct.firstIndex(where: { $0.1 === m }) {
+                distinct[i].0 = distinct[i].0.replacingOccurrences(of: " \(m.typeName)", with: "") + "/" + name
+            } else {
+                distinct.append((name, m))
+            }
+        }
+        let handles = distinct.map { name, m in m.registerForwardHook { _, _, y in stages.append(.object([("name", .text(name)), ("shape", .shape(y.shape))])) } }
         defer { handles.forEach { $0.remove() } }
         let wasTraining = module.training
         module.eval()

@@ -1,0 +1,104 @@
+import Fastai
+import NN
+import Tensors
+
+/// `create_cnn` on one arch three times: with its `model_meta` entry, with `_default_meta` as it was
+/// before fastai 1.0.48 (cut -1, split `(m[1],)`) and as it is since (cut None): body, nf, groups.
+public struct MetaCompareStep: LessonStep {
+    public static let id = "meta_compare"
+    public static let title = "Compare the metas"
+    public static let source = "for meta in (model_meta[arch], _default_meta): learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])"
+    public static let factKeys = ["arch", "fastai", "default", "cut_none"]
+    public static let needs: [Slot] = [.data]
+    public static let makes: [Slot] = []
+
+    public init(options: [String: String]) throws(ParameterError) {}
+
+    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
+        let data = try context.require(context.data, .data)
+        let full = try ArchBuilder.build(context, p)
+        // Leave the shared model as it was found: freezing below flips requires_grad on its layers.
+        let grads = full.parameters.map { ($0, $0.requiresGrad) }
+        let modes = full.modules.map { ($0, $0.training) }
+        defer {
+            for (param, value) in grads { param.requiresGrad = value }
+            for (module, value) in modes { module.train(value) }
+        }
+        let configs: [(String, String, ModelMeta)] = [
+            ("fastai", "model_meta['\(p.arch.rawValue)']", cnnConfig(p.arch)),
+            ("default", "_default_meta before 1.0.48", ModelMeta.default),
+            ("cut_none", "_default_meta since 1.0.48", ModelMeta(cut: .lastPool, split: ModelMeta.default.split, isDefault: true)),
+        ]
+        var f = Facts()
+        f["arch"] = .text(p.arch.rawValue)
+        for (key, label, meta) in configs {
+            f[key] = try row(label, meta, full: full, data: data, context)
+        }
+        return f
+    }
+
+    /// One `create_cnn`, stopping at the first line that fails, as fastai would.
+    func row(_ label: String, _ meta: ModelMeta, full: Module, data: DataBunch, _ context: LessonContext) throws -> FactValue {
+        var fields: [(String, FactValue)] = [
+            ("meta", .text(label)), ("cut", .text(meta.cut.description)), ("split", .text(meta.splitDescription)),
+        ]
+        let kids = full.children
+        let kept: Int
+        switch meta.cut {
+        case .index(let i): kept = i < 0 ? max(0, kids.count + i) : min(i, kids.count)
+        case .lastPool: kept = kids.lastIndex(where: containsPooling) ?? 0
+        }
+        // fastai slices the children without checking; an empty body only fails on the next line.
+        let body = Sequential(Array(kids.prefix(kept)))
+        fields.append(("body_children", .int(kept)))
+        fields.append(("body", .list(full.namedChildren.prefix(kept).map { .text($0.name) })))
+        fields.append(("body_params", .int(body.parameterCount())))
+        let probe: FeatureProbe
+        do {
+            probe = try numFeaturesModel(body, generator: &context.generator)
+        } catch {
+            fields.append(("error", .text("num_features_model: \(error)")))
+            return .object(fields)
+        }
+        let nf = probe.features * 2
+        let head = try createHead(nf: nf, nc: data.c, generator: &context.generator)
+        let model = Sequential(body, head)
+        let learn = try Learner(data: data, model: model)
+        fields.append(("features", .int(probe.features)))
+        fields.append(("nf", .int(nf)))
+        fields.append(("head_params", .int(head.parameterCount())))
+        do {
+            try learn.split(meta.split)
+            try learn.freeze()
+        } catch {
+            fields.append(("error", .text("\(error)")))
+            return .object(fields)
+        }
+        let groups = learn.layerGroups
+        fields.append(("groups", .int(groups.count)))
+        fields.append(("group_leaves", .list(groups.map { .int($0.count) })))
+        fields.append(("group_params", .list(groups.map { g in .int(Learner.parameters(of: g).reduce(0) { $0 + $1.count }) })))
+        fields.append(("trainable", .int(model.parameterCount(trainableOnly: true))))
+        fields.append(("total", .int(model.parameterCount())))
+        return .object(fields)
+    }
+
+    public func markdown(_ f: Facts) -> String {
+        let rows = ["fastai", "default", "cut_none"].compactMap { f[$0] }
+        var out = MD.table(
+            ["meta", "cut", "split", "body", "nf", "groups: leaves", "trainable after freeze"],
+            rows.map { r in
+                let body = MD.items(r.member("body")).map { MD.code($0.prose) }.joined(separator: ", ")
+                let groups = zip(MD.items(r.member("group_leaves")), MD.items(r.member("group_params"))).map { "\($0.0.prose) (\($0.1.prose))" }
+                return [
+                    MD.text(r["meta"]), MD.code(r["cut"]), MD.code(r["split"]), body.isEmpty ? "*empty*" : body,
+                    r.member("nf") != nil ? r["nf"] : "—", groups.isEmpty ? "—" : groups.joined(separator: " · "),
+                    r.member("trainable") != nil ? r["trainable"] : "—",
+                ]
+            })
+        for r in rows where r.member("error") != nil {
+            out += "\nWith \(MD.text(r["meta"])) `create_cnn` stops:\n\n```text\n\(r["error"])\n```\n"
+        }
+        return out
+    }
+}
