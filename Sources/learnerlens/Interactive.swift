@@ -94,6 +94,12 @@ struct Interactive {
         }
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
         rawModeActive = true
+        // Ctrl-C must reach us even if whoever started us blocked it.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        sigaddset(&wanted, SIGINT)
+        sigaddset(&wanted, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         signal(SIGINT) { _ in
             restoreTerminal()
             _exit(130)
