@@ -16,7 +16,7 @@ seed: 42
 
 # What goes on behind `create_cnn`
 
-In fastai's Lesson 1 a single line builds the pet classifier:
+In the first lesson of fastai's course a single line builds the pet classifier:
 
 ```python
 learn = create_cnn(data, models.resnet34, metrics=error_rate)
@@ -53,7 +53,7 @@ cut at `{{cnn_config.cut}}`, and split the layers at `{{cnn_config.split}}`. Bot
 body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
 ```
 
-The torchvision model ends in layers made for ImageNet's 1000 classes. The cut keeps the first
+The torchvision model ends in layers made to tell ImageNet's classes apart. The cut keeps the first
 {{create_body.children}} children — the *body* — and drops the rest. A
 {{image_size}}×{{image_size}} image now leaves the body as `{{create_body.out_shape}}`: a grid of
 feature maps, not a prediction.
@@ -147,6 +147,934 @@ learn.summary()
 When you call `learn.fit_one_cycle(4)` next, gradients flow only into the {{freeze.trainable}}
 trainable parameters: the head and the BatchNorm layers. The {{freeze.frozen}} frozen ones keep
 what ImageNet taught them until you call `learn.unfreeze()`.
+"""#),
+        ("02-cut-and-split.md", #"""
+---
+title: cut and split, two different knives
+summary: cut throws layers away to make the body; split keeps every layer and only draws lines between them. Both on the same model, then what freeze, freeze_to(1) and unfreeze leave trainable.
+arch: resnet34
+classes: 37
+image_size: 224
+batch_size: 4
+seed: 42
+---
+
+# `cut` and `split`: two different knives
+
+Readers of the walkthrough asked what `cut` and `split` are for, and how they differ. Both take a
+knife to the model, but they cut different things. `cut` throws layers away. `split` keeps every
+layer and only draws lines between them.
+
+This lesson uses both on the same {{arch}}, one after the other.
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+```python
+#| step: cnn_config
+meta = cnn_config(arch)
+```
+
+Both knives come from the same entry in fastai's table: `cut` is `{{cnn_config.cut}}` and `split`
+is `{{cnn_config.split}}`.
+
+## The first knife: `cut`
+
+```python
+#| step: create_body
+body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+```
+
+`cut` is a Python slice over the model's children: `children[:{{create_body.cut}}]`. The body keeps
+the first {{create_body.children}} of them. The rest — the pooling and the classifier made for
+ImageNet — are not in the body at all, so nothing later can train them or use them.
+
+The head takes their place:
+
+```python
+#| step: num_features
+nf = num_features_model(body) * 2
+```
+
+```python
+#| step: create_head
+head = create_head(nf, data.c, lin_ftrs, ps)
+```
+
+```python
+#| step: sequential
+model = nn.Sequential(body, head)
+```
+
+```python
+#| step: learner
+learn = ClassificationLearner(data, model, metrics=error_rate)
+```
+
+The Learner starts with all {{learner.leaves}} leaf layers — the layers with no children of their
+own — in {{learner.layer_groups}} group.
+
+## The second knife: `split`
+
+```python
+#| step: split
+learn.split(ifnone(split_on, meta['split']))
+```
+
+`split` removes nothing. It lists the leaves in order and starts a new group at the first leaf of
+each module in `{{split.split_on}}`: at leaves {{split.split_indices}}. That makes
+{{split.groups}} groups, of {{split.layer_groups.0.leaves}}, {{split.layer_groups.1.leaves}} and
+{{split.layer_groups.2.leaves}} leaves. Every one of the model's {{sequential.total}} parameters is
+still there; the groups only say which layers go together.
+
+```python
+#| step: summary
+#| depth: 1
+learn.summary()
+```
+
+The last column shows where the lines fall. One runs through the middle of the body, the other
+between body and head. `cut` could never draw the first one: it only slices the model's top-level
+children.
+
+## What the groups are for: freezing
+
+```python
+#| step: freeze
+learn.freeze()
+```
+
+`freeze()` stops training in every group but the last. {{freeze.trainable}} parameters stay
+trainable: the head's {{freeze.layer_groups.2.trainable}}, and {{freeze.batchnorm_trainable}} more
+in the frozen groups. Those are the weights and biases of their BatchNorm layers, which fastai
+leaves on because the Learner's `train_bn` is True: a pretrained BatchNorm can adjust its scale
+and shift to the new data while the convolutions around it stay put.
+
+```python
+#| step: freeze
+#| id: freeze_to_1
+#| to: 1
+learn.freeze_to(1)
+```
+
+`freeze_to(1)` freezes only the first group. Now {{freeze_to_1.trainable}} parameters train: the
+other two groups in full, plus the first group's {{freeze_to_1.batchnorm_trainable}} BatchNorm
+parameters.
+
+```python
+#| step: freeze
+#| id: unfreeze
+#| to: 0
+learn.unfreeze()
+```
+
+`unfreeze()` is `freeze_to(0)`: all {{unfreeze.trainable}} parameters train.
+
+## Two knives, side by side
+
+`cut` decides what the model *is*: which pretrained layers survive to feed the head. It runs once,
+before the model exists.
+
+`split` decides how the model is *trained*. It runs on the finished model and removes nothing. Its
+groups are what `freeze_to` counts in, and what a learning rate written as `slice(lo, hi)` is
+spread over: fastai gives each of the {{split.groups}} groups its own rate, from `lo` for the first
+to `hi` for the last.
+"""#),
+        ("03-why-nf-is-doubled.md", #"""
+---
+title: Why nf is doubled
+summary: create_cnn counts the body's output channels and then doubles them. Pool a real body output by maximum and by average and watch the second half of nf appear.
+arch: resnet34
+classes: 37
+image_size: 224
+batch_size: 4
+seed: 42
+---
+
+# Why `nf` is the body's features, doubled
+
+`create_cnn` measures how many channels come out of the body, then multiplies by two:
+
+```python
+nf = num_features_model(body) * 2
+```
+
+No layer of the body has that many channels. The doubling is about the head: its first layer
+hands over two numbers for every channel. This lesson runs a real body output through that layer
+and watches the two numbers appear.
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+```python
+#| step: cnn_config
+meta = cnn_config(arch)
+```
+
+```python
+#| step: create_body
+body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+```
+
+```python
+#| step: num_features
+nf = num_features_model(body) * 2
+```
+
+The body ends in {{features}} channels, and `nf` is {{nf}}.
+
+## Two summaries of one feature map
+
+```python
+#| step: pool_features
+x = body(img)                     # one image through the body
+mp = nn.AdaptiveMaxPool2d(1)(x)   # the largest value of each feature map
+ap = nn.AdaptiveAvgPool2d(1)(x)   # the mean of each feature map
+cat = AdaptiveConcatPool2d()(x)   # torch.cat([mp, ap], dim=1)
+```
+
+Each of the {{pool_features.features}} feature maps is a {{pool_features.grid}} grid of
+{{pool_features.cells}} numbers. The head needs one vector per image, so each grid must shrink to
+a single value. Max pooling keeps the largest, average pooling the mean. They are different
+summaries: the max is above the mean in {{pool_features.max_above_avg}} of the
+{{pool_features.features}} channels here.
+
+fastai does not choose between them. `AdaptiveConcatPool2d` keeps both, side by side, **max
+first**: its output has {{pool_features.nf}} channels. The first {{pool_features.features}} are
+the max pool (largest difference {{pool_features.max_part_diff}}), the last
+{{pool_features.features}} the average pool (largest difference
+{{pool_features.avg_part_diff}}). That is `nf`.
+
+## The head is built for it
+
+```python
+#| step: create_head
+#| id: concat_head
+head = create_head(nf, data.c, lin_ftrs, ps)
+```
+
+The head starts with that concat pool, so its first BatchNorm1d and Linear are built for
+{{concat_head.lin_ftrs.0}} inputs: the {{features}} maxima and the {{features}} means.
+
+## Without the doubling: an average-pool head
+
+```python
+#| step: create_head
+#| id: avg_head
+#| custom_head: avgpool
+head = nn.Sequential(nn.AdaptiveAvgPool2d(1), Flatten(), nn.Linear(512, data.c))
+```
+
+A head that pools by average alone sees {{avg_head.lin_ftrs.0}} features, the body's channels as
+they are, and no doubling is needed. This one also skips the hidden layer, so it is far smaller:
+{{avg_head.params}} parameters against {{concat_head.params}} for fastai's head.
+
+Max and average each throw information away, and not the same information. Keeping both costs the
+first Linear layer twice the inputs, and gives it both summaries to learn from.
+"""#),
+        ("04-four-input-channels.md", #"""
+---
+title: Four input channels
+summary: A reader swapped the first conv inside list(m.children()) and the change did not stick. Why, and how to give a pretrained model a fourth input channel that changes nothing until training says it should.
+arch: resnet34
+classes: 37
+image_size: 128
+batch_size: 2
+seed: 42
+---
+
+# Four input channels
+
+A reader had images with a fourth channel — RGB plus a depth map — and wanted a pretrained model
+to take them. The first attempt:
+
+```python
+layers = list(m.children())
+layers[0] = nn.Conv2d(4, 64, kernel_size=7, stride=2, padding=3, bias=False)
+```
+
+"The change wasn't permanent." This lesson shows why, then does it so that it sticks — and so that
+the model still starts from everything it knew about RGB.
+
+First, the ordinary RGB model:
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+```python
+#| step: cnn_config
+meta = cnn_config(arch)
+```
+
+```python
+#| step: create_body
+body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+```
+
+```python
+#| step: num_features
+nf = num_features_model(body) * 2
+```
+
+```python
+#| step: create_head
+head = create_head(nf, data.c, lin_ftrs, ps)
+```
+
+```python
+#| step: sequential
+model = nn.Sequential(body, head)
+```
+
+Its first layer takes {{num_features.in_channels}} input channels, as `num_features_model` read
+off the first weight.
+
+## Why the list did not stick
+
+```python
+#| step: list_copy
+#| in_channels: 4
+layers = list(body.children())
+layers[0] = nn.Conv2d(4, 64, kernel_size=7, stride=2, padding=3, bias=False)
+```
+
+`list(body.children())` builds a new Python list that holds the body's layers. Assigning to
+`layers[0]` changes what the *list* holds: its first layer now takes
+{{list_copy.list_in_channels}} channels. The body never looks at that list. Its first layer still
+takes {{list_copy.body_in_channels}}.
+
+## What a four-channel batch does to the unchanged model
+
+```python
+#| step: forward
+#| channels: 4
+#| expect_error: true
+out = model(torch.randn(2, 4, 128, 128))
+```
+
+The first convolution has filters for {{num_features.in_channels}} channels and nothing else, so a
+batch of shape `{{forward.input_shape}}` stops at the very first layer: `{{forward.error_location}}`
+in `model.named_modules()`, the body's conv.
+This is the error to expect whenever the data and the model disagree about channels.
+
+## Replacing the first conv, for real
+
+```python
+#| step: adapt_first_layer
+#| in_channels: 4
+_update_first_layer(model[0], n_in=4, pretrained=True)
+```
+
+fastai v2 does this when you pass `n_in=4` to `vision_learner`. It builds a new conv with the
+same kernel, stride and padding, and puts it on the parent module with `setattr`: on the model
+itself, not on a copy. The new conv's filters are {{adapt_first_layer.rule}}.
+
+The RGB part is an exact copy (largest change {{adapt_first_layer.rgb_diff}}), and the new
+channel's filters are zero (largest value {{adapt_first_layer.extra_max}}). The body gains
+{{adapt_first_layer.params_added}} parameters.
+
+Which RGB filters were copied? Here: {{adapt_first_layer.weights}}. The rule is the same with
+ImageNet's weights installed; this run simply has none to copy, so the proof below is about the
+rule, not about ImageNet.
+
+## The proof: nothing changed for RGB
+
+```python
+#| step: same_output
+#| in_channels: 4
+x = torch.randn(2, 3, 128, 128)
+wild = torch.empty(2, 1, 128, 128).uniform_(-100, 100)
+rgb_out = rgb_model(x)                                           # the old conv, RGB only
+out = model(torch.cat([x, wild], dim=1))                         # the new conv, wild 4th channel
+quiet = model(torch.cat([x, torch.zeros(2, 1, 128, 128)], dim=1))  # the new conv, 4th channel of zeros
+```
+
+Zero filters should make the fourth channel invisible. The adapted model runs on the same RGB
+batch twice: once with a fourth channel of wild values, from {{same_output.extra_min}} to
+{{same_output.extra_max}}, once with a fourth channel of zeros. The largest difference between the
+two outputs is **{{same_output.extra_effect}}**: whatever the fourth channel holds, the model
+does not see it.
+
+And against the RGB model, with its old conv? The outputs differ by at most
+{{same_output.max_abs_diff}}, on outputs as large as {{same_output.max_abs_output}} — a relative
+difference of {{same_output.relative_diff}}. That is float rounding, not the fourth channel: the
+new conv adds up {{same_output.terms_after}} products for each output instead of
+{{same_output.terms_before}}, and the extra products, all zero, change where the rounding falls.
+
+So the four-channel model starts where the RGB model was. Training can then give the fourth
+channel's filters non-zero values, and until it does, the extra channel costs nothing.
+"""#),
+        ("05-a-model-without-meta.md", #"""
+---
+title: A model fastai has no meta for
+summary: What create_cnn does with an architecture missing from its table — densenet121 and vgg16_bn with the default meta, the cut=None search for the last pooling layer, and where a good cut for an unfamiliar model is.
+arch: densenet121
+classes: 37
+image_size: 224
+batch_size: 4
+seed: 42
+---
+
+# A model fastai has no meta for
+
+`cnn_config(arch)` looks the architecture up in fastai's `model_meta` table, which says where to
+cut it and how to split it. Readers asked two things about an architecture that is *not* in the
+table: what does `create_cnn` do with it, and where should it be cut instead?
+
+Two models that fastai does know make good test subjects, because we can compare: run them once
+with their real entry and once as if fastai had never heard of them. The first is {{arch}}.
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+## {{arch}}: what a cut can choose from
+
+```python
+#| step: find_cut
+[(i, type(c).__name__, has_pool_type(c)) for i, c in enumerate(arch(pretrained).children())]
+```
+
+A cut can only choose among the model's top-level children, and {{arch}} has just
+{{find_cut.child_count}}: `features`, which holds every convolution, and the classifier.
+
+Since fastai 1.0.48 an unknown architecture gets `cut=None`, and `create_body` then looks for the
+last child that contains a pooling layer — here `{{find_cut.last_pool_name}}`, at index
+{{find_cut.last_pool}} — and keeps the children *before* it. That is {{find_cut.pool_keeps}}
+children. fastai builds the empty body without a word, and the next line fails.
+
+The last column runs one image through the children in order, the way `nn.Sequential` would. It
+breaks at `{{find_cut.chain_breaks_at}}`. torchvision's DenseNet applies its last ReLU, the
+pooling and the flattening in its `forward`, not as child modules, so the classifier cannot
+simply follow `features`.
+
+## {{arch}}: three metas side by side
+
+```python
+#| step: meta_compare
+for meta in (model_meta[arch], _default_meta):
+    learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])
+```
+
+With the real entry, the body is `features`, `nf` is {{meta_compare.fastai.nf}} and the model
+falls into {{meta_compare.fastai.groups}} layer groups. With the default meta as it was before
+1.0.48 (`cut={{meta_compare.default.cut}}`, `split_on={{meta_compare.default.split}}`), the body
+and `nf` are the same, but the split only separates body from head: {{meta_compare.default.groups}}
+groups.
+
+`freeze()` cannot tell the difference — {{meta_compare.fastai.trainable}} against
+{{meta_compare.default.trainable}} trainable parameters, since only the head and the BatchNorm
+layers train either way. The difference comes later: with two groups, `freeze_to(1)` unfreezes the
+whole body at once, and a learning rate `slice(lo, hi)` has only two places to go.
+
+With `cut=None` there is no body, and `create_cnn` stops at `num_features_model`.
+
+## vgg16_bn: the same questions
+
+```python
+#| step: find_cut
+#| id: vgg_cut
+#| arch: vgg16_bn
+[(i, type(c).__name__, has_pool_type(c)) for i, c in enumerate(arch(pretrained).children())]
+```
+
+vgg16_bn has {{vgg_cut.child_count}} children. Its `avgpool` is a pooling layer of its own, so
+`cut=None` stops before it and keeps {{vgg_cut.pool_body}}. This time the body is not empty.
+
+```python
+#| step: meta_compare
+#| id: vgg_meta
+#| arch: vgg16_bn
+for meta in (model_meta[arch], _default_meta):
+    learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])
+```
+
+All three metas now give a model, with the same `nf` of {{vgg_meta.fastai.nf}} and the same
+{{vgg_meta.cut_none.trainable}} parameters to train after `freeze()`. The real entry keeps
+`avgpool` in the body; `cut=None` drops it. At this image size that changes nothing for the head:
+one image leaves `features` as `{{vgg_cut.children.0.output}}` and `avgpool` as
+`{{vgg_cut.children.1.output}}`. Again, only the real entry splits the body in two:
+{{vgg_meta.fastai.groups}} groups against {{vgg_meta.cut_none.groups}}.
+
+## Where to cut a model you do not know
+
+Look at the children and at what one image looks like after each. Keep every child that still
+hands on a grid of feature maps, and cut before the first one that does not — a pool down to a
+single position, a classifier, or a child that cannot take the previous one's output at all. The
+head brings its own pooling.
+
+For {{arch}} that rule says `cut={{find_cut.suggested_cut}}`, and for vgg16_bn
+`cut={{vgg_cut.suggested_cut}}` — exactly what fastai's own table says
+(`{{find_cut.meta_cut}}` and `{{vgg_cut.meta_cut}}`).
+
+For the layer groups, pass `split_on` yourself: a function of the model that returns the modules
+where groups begin. The real metas pick one module in the middle of the body and the head, which
+is what gives three groups: early layers, late layers, head.
+"""#),
+        ("06-shaping-the-head.md", #"""
+---
+title: Shaping the head
+summary: create_head's two knobs, lin_ftrs and ps — more hidden layers, a list of dropouts, no dropout at all, the list that is silently too short — and a custom head that skips create_head altogether.
+arch: resnet34
+classes: 37
+image_size: 224
+batch_size: 2
+seed: 42
+---
+
+# Shaping the head
+
+`create_head(nf, nc, lin_ftrs=None, ps=0.5)` has two knobs. `lin_ftrs` lists the sizes of the
+hidden layers between the pooled features and the classes. `ps` gives the dropout before each
+Linear layer. This lesson turns both, and reads each resulting head.
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+```python
+#| step: cnn_config
+meta = cnn_config(arch)
+```
+
+```python
+#| step: create_body
+body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+```
+
+```python
+#| step: num_features
+nf = num_features_model(body) * 2
+```
+
+## The default
+
+```python
+#| step: create_head
+#| id: default_head
+head = create_head(nf, data.c)
+```
+
+With `lin_ftrs=None` the sizes are {{default_head.lin_ftrs}}: one hidden layer. Each pair of sizes
+becomes a block — BatchNorm1d, Dropout, Linear, and a ReLU for all but the last — so there are
+{{default_head.blocks}} blocks. A single `ps` is spread over them: half of it for every block but
+the last, all of it for the last, {{default_head.ps}}.
+
+## Two hidden layers
+
+```python
+#| step: create_head
+#| id: two_hidden
+#| lin_ftrs: [512, 256]
+#| ps: [0.2, 0.4, 0.5]
+head = create_head(nf, data.c, lin_ftrs=[512, 256], ps=[0.2, 0.4, 0.5])
+```
+
+`lin_ftrs` only lists the hidden sizes; `create_head` adds `nf` in front and the classes at the
+end: {{two_hidden.lin_ftrs}}. That is {{two_hidden.blocks}} blocks, and a list of `ps` gives each
+block its own dropout, in order. The head grows to {{two_hidden.params}} parameters.
+
+## One ReLU for every block
+
+```python
+#| step: shared_modules
+len(head), len(list(head.children())), len(flatten_model(head))
+```
+
+The head has {{shared_modules.slots}} slots but only {{shared_modules.children}} distinct
+modules: `create_head` makes one ReLU and puts that same object in every hidden block. It holds no
+weights, so sharing it changes nothing in the computation — but anything that walks the model
+sees it once. `flatten_model`, which `split` uses to list the leaves, counts
+{{shared_modules.leaves}}: the shared ReLU once, and the concat pool as the two pooling layers
+inside it. The forward pass below shows the other side of sharing: the one ReLU is called at
+every place it stands.
+
+## No dropout
+
+```python
+#| step: create_head
+#| id: no_dropout
+#| ps: 0
+head = create_head(nf, data.c, ps=0)
+```
+
+With `ps=0` the dropouts are {{no_dropout.ps}}, and a dropout of zero is not a layer that does
+nothing: `create_head` leaves the Dropout out altogether, so each BatchNorm1d is followed directly
+by its Linear. Dropout has no weights, so the head keeps its {{no_dropout.params}} parameters.
+
+## A list of one
+
+```python
+#| step: create_head
+#| id: one_p
+#| ps: [0.3]
+head = create_head(nf, data.c, ps=[0.3])
+```
+
+A list holding a single value is treated like that value on its own: the dropouts become
+{{one_p.ps}}, halved for every block but the last.
+
+## A list that is too short
+
+```python
+#| step: create_head
+#| id: short_ps
+#| lin_ftrs: [512, 256]
+#| ps: [0.2, 0.4]
+head = create_head(nf, data.c, lin_ftrs=[512, 256], ps=[0.2, 0.4])
+```
+
+Now the sizes {{short_ps.lin_ftrs}} make three pairs, but `ps` has only two values. `create_head`
+walks the pairs, the dropouts and the activations together with `zip`, and `zip` stops at the
+shortest list. So it builds {{short_ps.blocks}} blocks and drops {{short_ps.truncated}} without an
+error or a warning. The block it drops is the last one: the Linear layer that produces the
+classes. The table ends in a ReLU.
+
+```python
+#| step: sequential
+model = nn.Sequential(body, head)
+```
+
+```python
+#| step: forward
+out = model(x)
+```
+
+The model runs without a complaint and answers `{{forward.output_shape}}`:
+{{forward.output_shape.1}} numbers per image where there should be {{c}} class scores.
+
+## A custom head
+
+```python
+#| step: create_head
+#| id: custom
+#| custom_head: avgpool
+head = nn.Sequential(nn.AdaptiveAvgPool2d(1), Flatten(), nn.Linear(512, data.c))
+learn = create_cnn(data, arch, custom_head=head)
+```
+
+`custom_head` skips `create_head` entirely, and with it `lin_ftrs`, `ps` and `nf`: the head is
+whatever you pass. This one pools by average, so it takes {{custom.lin_ftrs.0}} features, and has
+{{custom.params}} parameters. It is still `model[1]`, so `split` still puts it in a group of its
+own and `freeze` still trains it.
+"""#),
+        ("07-deeper-resnet50.md", #"""
+---
+title: "Deeper: resnet50"
+summary: The same create_cnn line on resnet50 — Bottleneck blocks, a body that ends in four times the channels, where its parameters live stage by stage, and what that does to the head.
+arch: resnet50
+classes: 37
+image_size: 224
+batch_size: 2
+seed: 42
+---
+
+# Deeper: `resnet50`
+
+Swap `models.resnet34` for `models.resnet50` and `create_cnn` runs the very same lines. The model
+it builds is different in ways worth seeing: another kind of block, more channels at the end of
+the body, and a head that grows to match.
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+```python
+#| step: cnn_config
+meta = cnn_config(arch)
+```
+
+fastai's table treats all resnets alike: cut at `{{cnn_config.cut}}`, split at
+`{{cnn_config.split}}`.
+
+```python
+#| step: create_body
+body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+```
+
+The body keeps the same {{create_body.children}} children as resnet34's, and ends in
+`{{create_body.out_shape}}`.
+
+## The Bottleneck block
+
+```python
+#| step: block
+#| path: 4.1
+print(body[4][1])
+```
+
+Each stage of {{arch}} is a stack of {{block.type}} blocks. In this one a
+{{block.layers.0.kernel}} convolution first narrows the {{block.in_shape.1}} incoming channels to
+{{block.first_width}}, a {{block.layers.2.kernel}} convolution works at that width, and a last
+{{block.layers.4.kernel}} convolution widens the result {{block.expansion}} times, back to
+`{{block.out_shape}}`. The {{block.layers.2.kernel}} convolution, the only one that looks at
+neighbouring pixels, runs on the narrow channels.
+
+## Where the parameters live
+
+```python
+#| step: stage_params
+[(name, sum(p.numel() for p in child.parameters())) for name, child in body.named_children()]
+```
+
+The body holds {{stage_params.total}} parameters, and they sit at the end: the last stage alone
+has {{stage_params.largest_share}} % of them, and the last two stages together
+{{stage_params.last_two_share}} %. The early stages see large images but have few, narrow filters;
+the late ones see small grids through many wide filters.
+
+## Four times the features
+
+```python
+#| step: num_features
+nf = num_features_model(body) * 2
+```
+
+The last stage's blocks widen to {{num_features.features}} channels, so that is what the body
+ends in, and `nf` is {{num_features.nf}}.
+
+```python
+#| step: create_head
+head = create_head(nf, data.c, lin_ftrs, ps)
+```
+
+`create_head` builds its usual two blocks, and the first Linear takes all {{num_features.nf}}
+inputs. That one layer holds {{create_head.layers.4.params}} of the head's
+{{create_head.params}} parameters.
+
+```python
+#| step: sequential
+model = nn.Sequential(body, head)
+```
+
+```python
+#| step: learner
+learn = ClassificationLearner(data, model, metrics=error_rate)
+```
+
+```python
+#| step: split
+learn.split(ifnone(split_on, meta['split']))
+```
+
+```python
+#| step: freeze
+learn.freeze()
+```
+
+## What `fit` will train
+
+After `freeze()`, {{freeze.trainable}} of {{freeze.total}} parameters train: the head, and the
+{{freeze.batchnorm_trainable}} BatchNorm parameters of the frozen groups. Almost all of it is that
+first Linear layer of the head.
+
+```python
+#| step: forward
+out = learn.model.eval()(x)
+```
+
+A batch `{{forward.input_shape}}` still ends as `{{forward.output_shape}}`: one score per class.
+
+## Side by side with resnet34
+
+The same lines on the walkthrough's resnet34, for comparison:
+
+```python
+#| step: create_body
+#| id: r34_body
+#| arch: resnet34
+body34 = create_body(models.resnet34(pretrained), meta['cut'])
+```
+
+```python
+#| step: block
+#| id: r34_block
+#| path: 4.1
+print(body34[4][1])
+```
+
+```python
+#| step: num_features
+#| id: r34_features
+nf34 = num_features_model(body34) * 2
+```
+
+```python
+#| step: create_head
+#| id: r34_head
+head34 = create_head(nf34, data.c, lin_ftrs, ps)
+```
+
+resnet34's stages are made of {{r34_block.type}} blocks: {{r34_block.convs}} convolutions, both
+{{r34_block.layers.0.kernel}}, at full width, with no narrowing and no widening. Its body ends in
+{{r34_features.features}} channels, against {{num_features.features}} for {{cnn_config.arch}}.
+
+The bodies are not so different in size: {{create_body.params}} parameters for
+{{cnn_config.arch}}, {{r34_body.params}} for resnet34. The head is where the gap is, because `nf`
+sizes it: {{create_head.params}} parameters against {{r34_head.params}}.
+"""#),
+        ("08-fastai-v1-to-v2.md", #"""
+---
+title: fastai v1 to v2
+summary: Today's vision_learner next to create_cnn — the same body with v2's head (Linear layers without bias after BatchNorm, the doubling moved inside create_head, n_in for other input channels), both built and counted.
+arch: resnet34
+classes: 37
+image_size: 224
+batch_size: 2
+seed: 42
+---
+
+# fastai v1 to v2
+
+The walkthrough follows fastai v1, where the line was `create_cnn`. Today's fastai calls it
+`vision_learner`:
+
+```python
+learn = vision_learner(dls, resnet34, metrics=error_rate)
+```
+
+Underneath it builds the same kind of model — a cut pretrained body and a new head — with a few
+differences in the head and one new argument. This lesson builds both heads on the same body and
+counts them.
+
+```python
+#| step: data
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+```
+
+```python
+#| step: cnn_config
+meta = cnn_config(arch)
+```
+
+```python
+#| step: create_body
+body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+```
+
+```python
+#| step: num_features
+nf = num_features_model(body) * 2
+```
+
+## v1's head
+
+```python
+#| step: create_head
+#| id: v1_head
+head = create_head(nf, data.c, lin_ftrs, ps)
+```
+
+```python
+#| step: sequential
+#| id: v1_model
+model = nn.Sequential(body, head)
+```
+
+As in the walkthrough: {{v1_head.params}} parameters in the head, {{v1_model.total}} in all.
+
+## v2's head
+
+```python
+#| step: create_head_v2
+#| id: v2_head
+nf = num_features_model(nn.Sequential(*body.children()))
+head = create_head(nf, n_out, lin_ftrs, ps, concat_pool=True, first_bn=True, bn_final=False, lin_first=False, y_range=None)
+```
+
+Two differences show in the table. v2 passes the body's own
+{{v2_head.features}} features, and `create_head` doubles them itself, because it knows it is
+about to pool by concatenation: the first layers still get {{v2_head.nf}} inputs. And the
+blocks come from v2's `LinBnDrop`, which gives its Linear a bias only when the block has no
+BatchNorm. Here every block has one, so {{v2_head.bias_free_linears}} Linear layers lose their
+bias.
+
+The head has {{v2_head.params}} parameters: {{v2_head.fewer_than_v1}} fewer than v1's — exactly
+the {{v2_head.missing_biases}} bias values those Linear layers no longer have. Little is lost:
+the BatchNorm just before each Linear learns a shift of its own, and the Linear carries that
+shift through to its outputs.
+
+```python
+#| step: sequential
+#| id: v2_model
+model = nn.Sequential(body, head)
+```
+
+The whole model: {{v2_model.total}} parameters, against {{v1_model.total}}.
+
+## The rest is the same
+
+```python
+#| step: learner
+learn = Learner(dls, model, splitter=meta['split'], metrics=error_rate)
+```
+
+```python
+#| step: split
+learn.split(meta['split'])
+```
+
+```python
+#| step: freeze
+learn.freeze()
+```
+
+```python
+#| step: apply_init
+apply_init(model[1], nn.init.kaiming_normal_)
+```
+
+v2 still splits a resnet into {{split.groups}} groups (now through a `splitter` function), still
+freezes all but the last — {{freeze.trainable}} trainable parameters, BatchNorm layers included —
+and still initialises the head's Linear layers with `kaiming_normal_`. Without biases, there is
+nothing to set to zero.
+
+```python
+#| step: forward
+out = learn.model.eval()(x)
+```
+
+A batch `{{forward.input_shape}}` ends as `{{forward.output_shape}}`, as before.
+
+## The new switches
+
+v2's `create_head` takes more arguments than v1's, and `vision_learner` passes them on. The run
+above used their defaults: {{v2_head.options}}. Turning one off changes the head's shape:
+
+```python
+#| step: create_head_v2
+#| id: no_first_bn
+#| first_bn: false
+head = create_head(nf, n_out, first_bn=False)
+```
+
+With `first_bn=False` the first block has no BatchNorm, so its Linear keeps its bias:
+{{no_first_bn.linear_biases}} Linear layer with a bias, {{no_first_bn.bias_free_linears}}
+without, {{no_first_bn.params}} parameters in all. `bn_final=True` adds a BatchNorm after the last
+Linear, `lin_first=True` puts each Linear before its BatchNorm and Dropout, and `y_range` ends the
+head in a sigmoid scaled to a range, for regression.
+
+## `n_in`: other input channels
+
+```python
+#| step: create_body
+#| id: n_in
+#| in_channels: 4
+body = create_body(resnet34, n_in=4, pretrained=True)
+```
+
+v2's `create_body` takes `n_in` and replaces the first convolution before cutting. Here:
+{{n_in.first_layer}}, and the body grows to {{n_in.params}} parameters. With a pretrained weights
+file, fastai fills the new filters from the RGB ones instead — copied, and zero for the fourth
+channel — the rule that lesson four takes apart.
 """#),
     ]
 }
