@@ -31,8 +31,8 @@ public struct ConvGeometry: Sendable, Equatable {
 extension Tensor {
     /// `F.conv2d(input, weight, bias, stride, padding, dilation, groups)` as im2col + sgemm.
     ///
-    /// The whole batch is unfolded into one `[C·kh·kw, N·OH·OW]` matrix so that a single GEMM per
-    /// group does the work: small late layers (7×7) then still give BLAS wide matrices.
+    /// Images are unfolded into `[C·kh·kw, images·OH·OW]` matrices so that one GEMM per group does
+    /// the work; see the chunking rule below.
     public static func conv2d(
         _ input: Tensor, weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry
     ) throws(TensorError) -> Tensor {
@@ -61,42 +61,50 @@ extension Tensor {
             )
         }
         let spatial = oh * ow
-        let columns = n * spatial
         let kRows = c * kh * kw
         let ocg = oc / groups
         let kg = cg * kh * kw
         var out = Tensor.zeros([n, oc, oh, ow])
 
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
+        // Images are unfolded in chunks of about 4096 output columns: large feature maps go one
+        // image at a time (the unfolded matrix stays cache-sized and the GEMM writes straight into
+        // the output), small late-stage maps are batched so the GEMM still gets wide matrices.
+        let chunk = max(1, min(n, 4096 / max(1, spatial)))
         input.storage.withUnsafeBufferPointer { src in
             weight.storage.withUnsafeBufferPointer { wt in
                 out.storage.withUnsafeMutableBufferPointer { dst in
                     let x = src.baseAddress!, wp = wt.baseAddress!, y = dst.baseAddress!
-                    // The unfolded input: a pointwise conv on one image uses the input as it is.
-                    let direct = pointwise && n == 1
-                    let unfolded = UnsafeMutablePointer<Float>.allocate(capacity: direct ? 0 : kRows * columns)
+                    let unfolded = UnsafeMutablePointer<Float>.allocate(capacity: pointwise && chunk == 1 ? 0 : kRows * chunk * spatial)
                     defer { unfolded.deallocate() }
-                    if !direct {
-                        Im2col.unfold(x, n: n, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded)
-                    }
-                    let col = direct ? x : UnsafePointer(unfolded)
-                    // With one image the GEMM writes [OC, OH·OW] straight into the output;
-                    // with a batch it writes [OC, N·OH·OW], which is then regrouped per image.
-                    let staged = UnsafeMutablePointer<Float>.allocate(capacity: n == 1 ? 0 : oc * columns)
+                    let staged = UnsafeMutablePointer<Float>.allocate(capacity: chunk == 1 ? 0 : oc * chunk * spatial)
                     defer { staged.deallocate() }
-                    let target = n == 1 ? y : staged
-                    for group in 0..<groups {
-                        GEMM.sgemm(
-                            m: ocg, n: columns, k: kg,
-                            a: wp + group * ocg * kg, lda: kg,
-                            b: col + group * kg * columns, ldb: columns,
-                            c: target + group * ocg * columns, ldc: columns)
-                    }
-                    if n > 1 {
-                        Parallel.forEach(n, work: oc * spatial) { image in
-                            for o in 0..<oc {
-                                (y + (image * oc + o) * spatial).update(
-                                    from: staged + o * columns + image * spatial, count: spatial)
+                    for first in stride(from: 0, to: n, by: chunk) {
+                        let images = min(chunk, n - first)
+                        let columns = images * spatial
+                        let image = x + first * c * h * w
+                        // A pointwise conv on one image uses the input as it is.
+                        let col: UnsafePointer<Float>
+                        if pointwise && images == 1 {
+                            col = image
+                        } else {
+                            Im2col.unfold(image, n: images, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded)
+                            col = UnsafePointer(unfolded)
+                        }
+                        // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
+                        let target = images == 1 ? y + first * oc * spatial : staged
+                        for group in 0..<groups {
+                            GEMM.sgemm(
+                                m: ocg, n: columns, k: kg,
+                                a: wp + group * ocg * kg, lda: kg,
+                                b: col + group * kg * columns, ldb: columns,
+                                c: target + group * ocg * columns, ldc: columns)
+                        }
+                        if images > 1 {
+                            Parallel.forEach(images, work: oc * spatial) { i in
+                                for o in 0..<oc {
+                                    (y + ((first + i) * oc + o) * spatial).update(from: staged + o * columns + i * spatial, count: spatial)
+                                }
                             }
                         }
                     }
