@@ -53,8 +53,8 @@ cut at `{{cnn_config.cut}}`, and split the layers at `{{cnn_config.split}}`. Bot
 body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
 ```
 
-The torchvision model ends in layers made to tell ImageNet's classes apart. The cut keeps the first
-{{create_body.children}} children — the *body* — and drops the rest. A
+The torchvision model ends in layers made to tell ImageNet's classes apart. The cut keeps
+{{create_body.children}} of the model's children — the *body* — and drops the rest. A
 {{image_size}}×{{image_size}} image now leaves the body as `{{create_body.out_shape}}`: a grid of
 feature maps, not a prediction.
 
@@ -479,9 +479,10 @@ The RGB part is an exact copy (largest change {{adapt_first_layer.rgb_diff}}), a
 channel's filters are zero (largest value {{adapt_first_layer.extra_max}}). The body gains
 {{adapt_first_layer.params_added}} parameters.
 
-Which RGB filters were copied? Here: {{adapt_first_layer.weights}}. The rule is the same with
-ImageNet's weights installed; this run simply has none to copy, so the proof below is about the
-rule, not about ImageNet.
+Which RGB filters were copied? In this run: {{adapt_first_layer.weights}}. With torchvision's
+ImageNet weights installed, the same rule carries over what ImageNet taught them. Without, the
+filters are torchvision's random ones, and the proof below is about the rule rather than about
+ImageNet.
 
 ## The proof: nothing changed for RGB
 
@@ -508,7 +509,7 @@ new conv adds up {{same_output.terms_after}} products for each output instead of
 {{same_output.terms_before}}, and the extra products, all zero, change where the rounding falls.
 
 So the four-channel model starts where the RGB model was. Training can then give the fourth
-channel's filters non-zero values, and until it does, the extra channel costs nothing.
+channel's filters non-zero values; until it does, the fourth channel changes nothing.
 """#),
         ("05-a-model-without-meta.md", #"""
 ---
@@ -769,7 +770,7 @@ own and `freeze` still trains it.
         ("07-deeper-resnet50.md", #"""
 ---
 title: "Deeper: resnet50"
-summary: The same create_cnn line on resnet50 — Bottleneck blocks, a body that ends in four times the channels, where its parameters live stage by stage, and what that does to the head.
+summary: The same create_cnn line on resnet50 — Bottleneck blocks, a body that ends in many more channels, where its parameters live stage by stage, and what that does to the head.
 arch: resnet50
 classes: 37
 image_size: 224
@@ -1065,16 +1066,17 @@ head in a sigmoid scaled to a range, for regression.
 ## `n_in`: other input channels
 
 ```python
-#| step: create_body
+#| step: adapt_first_layer
 #| id: n_in
 #| in_channels: 4
-body = create_body(resnet34, n_in=4, pretrained=True)
+body = create_body(resnet34, n_in=4, pretrained=True)   # calls _update_first_layer(model, 4, True)
 ```
 
-v2's `create_body` takes `n_in` and replaces the first convolution before cutting. Here:
-{{n_in.first_layer}}, and the body grows to {{n_in.params}} parameters. With a pretrained weights
-file, fastai fills the new filters from the RGB ones instead — copied, and zero for the fourth
-channel — the rule that lesson four takes apart.
+v2's `create_body` takes `n_in` and, before cutting, replaces the first convolution by one for
+{{n_in.in_channels}} channels: `{{n_in.new_layer}}`. With `pretrained=True` its filters are
+{{n_in.rule}} — here the filters of {{n_in.weights}}. The body grows by
+{{n_in.params_added}} parameters, to {{n_in.params_after}}. Lesson four takes this rule apart, and
+proves that it leaves the model's answers for RGB images as they were.
 """#),
     ]
 }

@@ -151,7 +151,7 @@ import Testing
         let params = try #require(fx["params"] as? [String: Any])
         #expect(f["cnn_config"]?["cut"] == .text("-1"))
         #expect(prose.contains("cut at `-1`, and split the layers at `(m[0][0][7], m[1])`"))
-        #expect(prose.contains("keeps the first 1 children"))
+        #expect(prose.contains("The cut keeps 1 of the model's children"))
         #expect(prose.contains("leaves the body as `[1, 1024, 7, 7]`"))
         #expect(prose.contains("— 1024. Then it doubles it, to 2048."))
         #expect(prose.contains("8,027,045 parameters in all, of which the new head brings 1,073,189"))
@@ -177,6 +177,17 @@ import Testing
         #expect(f["unfreeze"]?["trainable"] == .int(params["trainable_after_unfreeze"] as? Int ?? -1))
         #expect(prose.contains("Now 20,486,821 parameters train"))
         #expect(prose.contains("all 21,831,525 parameters train"))
+    }
+
+    /// The study-group guide suggests these overrides; their prose must follow.
+    @Test func lessons2And6ReadTrueUnderTheGuidesOverrides() throws {
+        let (_, split) = try Self.run("02-cut-and-split.md", overrides: [("arch", "resnet50")])
+        let r50 = try #require(Self.fixture("resnet50")["params"] as? [String: Any])
+        #expect(split.contains(#"at leaves \[57, 124\]. That makes 3 groups, of 57, 67 and 10 leaves"#))
+        #expect(split.contains("Now \(FactValue.int(r50["trainable_after_freeze_to_1"] as? Int ?? -1).prose) parameters train"))
+        let (_, head) = try Self.run("06-shaping-the-head.md", overrides: [("classes", "2")])
+        #expect(head.contains("256 numbers per image where there should be 2 class scores"))
+        #expect(head.contains(#"the sizes are \[1024, 512, 2\]: one hidden layer"#))
     }
 
     // MARK: 3. Why nf is doubled
@@ -304,7 +315,7 @@ import Testing
         #expect(f["freeze"]?["trainable"] == .int(546_304 + 17_024))
         #expect(f["forward"]?["output_shape"] == .shape([2, 37]))
         #expect(f["no_first_bn"]?["linear_biases"] == .int(1))
-        #expect(f["n_in"]?["params"] == .int(21_284_672 + 64 * 7 * 7))
+        #expect(f["n_in"]?["params_after"] == .int(21_284_672 + 64 * 7 * 7) && f["n_in"]?["new_shape"] == .shape([64, 4, 7, 7]))
         #expect(prose.contains("The head has 546,304 parameters: 549 fewer than v1's"))
     }
 
