@@ -1048,7 +1048,7 @@ A batch `{{forward.input_shape}}` ends as `{{forward.output_shape}}`, as before.
 ## The new switches
 
 v2's `create_head` takes more arguments than v1's, and `vision_learner` passes them on. The run
-above used their defaults: {{v2_head.options}}. Turning one off changes the head's shape:
+above used their defaults: {{v2_head.options}}. Each of them changes the head's shape.
 
 ```python
 #| step: create_head_v2
@@ -1059,9 +1059,30 @@ head = create_head(nf, n_out, first_bn=False)
 
 With `first_bn=False` the first block has no BatchNorm, so its Linear keeps its bias:
 {{no_first_bn.linear_biases}} Linear layer with a bias, {{no_first_bn.bias_free_linears}}
-without, {{no_first_bn.params}} parameters in all. `bn_final=True` adds a BatchNorm after the last
-Linear, `lin_first=True` puts each Linear before its BatchNorm and Dropout, and `y_range` ends the
-head in a sigmoid scaled to a range, for regression.
+without, {{no_first_bn.params}} parameters in all.
+
+```python
+#| step: create_head_v2
+#| id: lin_first
+#| lin_first: true
+head = create_head(nf, n_out, lin_first=True)
+```
+
+`lin_first=True` turns each block around: Linear and ReLU first, then BatchNorm and Dropout. The
+first dropout moves up to just after `Flatten`, and a plain Linear with a bias closes the head:
+{{lin_first.params}} parameters.
+
+```python
+#| step: create_head_v2
+#| id: ends
+#| bn_final: true
+#| y_range: [0, 5]
+head = create_head(nf, n_out, bn_final=True, y_range=(0, 5))
+```
+
+`bn_final=True` adds a BatchNorm1d after the last Linear, and `y_range` a `SigmoidRange` that
+squeezes every output into that range — for regression, where the targets have known bounds. The
+head ends in both: {{ends.params}} parameters.
 
 ## `n_in`: other input channels
 

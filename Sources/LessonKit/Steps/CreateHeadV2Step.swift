@@ -75,7 +75,8 @@ public struct CreateHeadV2Step: LessonStep {
         out += MD.table(
             ["#", "layer", "params"],
             MD.items(f["layers"]).map { [$0["index"], MD.code($0["repr"]), $0["params"]] }, right: [0, 2])
-        out += "\nThe head has \(MD.number(f["params"])) parameters; \(MD.number(f["bias_free_linears"])) of its Linear layers have no bias. "
+        let verb = f["bias_free_linears"] == .int(1) ? "has" : "have"
+        out += "\nThe head has \(MD.number(f["params"])) parameters; \(MD.number(f["bias_free_linears"])) of its Linear layers \(verb) no bias. "
         out += "v1's `create_head` with the same sizes has \(MD.number(f["v1_params"])).\n\n" + MD.pipeline(f["pipeline"])
         return out
     }
