@@ -404,7 +404,7 @@ First, the ordinary RGB model:
 
 ```python
 #| step: data
-data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=128, bs=bs)
 ```
 
 ```python
@@ -625,7 +625,7 @@ title: Shaping the head
 summary: create_head's two knobs, lin_ftrs and ps — more hidden layers, a list of dropouts, no dropout at all, the list that is silently too short — and a custom head that skips create_head altogether.
 arch: resnet34
 classes: 37
-image_size: 224
+image_size: 128
 batch_size: 2
 seed: 42
 ---
@@ -638,7 +638,7 @@ Linear layer. This lesson turns both, and reads each resulting head.
 
 ```python
 #| step: data
-data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=128, bs=bs)
 ```
 
 ```python
@@ -928,7 +928,7 @@ title: fastai v1 to v2
 summary: Today's vision_learner next to create_cnn — the same body with v2's head (Linear layers without bias after BatchNorm, the doubling moved inside create_head, n_in for other input channels), both built and counted.
 arch: resnet34
 classes: 37
-image_size: 224
+image_size: 128
 batch_size: 2
 seed: 42
 ---
@@ -948,7 +948,7 @@ counts them.
 
 ```python
 #| step: data
-data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)
+data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=128, bs=bs)
 ```
 
 ```python
