@@ -1,0 +1,53 @@
+import Fastai
+import LessonKit
+import NN
+
+/// An executed lesson, ready to render: its segments with measured numbers made stable, and the
+/// file name its pages get. Every renderer (page, slides, notebook) starts from one of these.
+public struct LessonRun: Sendable {
+    public var lesson: Lesson
+    public var parameters: LessonParameters
+    /// The lesson as the reader sees it, measured numbers at `MeasuredPrecision`.
+    public var segments: [RunSegment]
+    public var stepCount: Int
+    /// The base name of its files (`01-behind-create-cnn` → `01-behind-create-cnn.html`).
+    public var stem: String
+
+    /// Wraps a session that has run all its cells, and the segments `runAll()` returned.
+    public init(session: LessonSession, segments: [RunSegment], precision: MeasuredPrecision = MeasuredPrecision()) {
+        lesson = session.lesson
+        parameters = session.parameters
+        stepCount = session.stepCount
+        stem = HTMLText.fileStem(session.lesson.name)
+        let map = precision.replacements(for: session.results)
+        self.segments = segments.map { segment -> RunSegment in
+            switch segment {
+            case .prose(let text): return .prose(precision.apply(text, map))
+            case .step(var r):
+                r.markdown = precision.apply(r.markdown, map)
+                return .step(r)
+            }
+        }
+    }
+
+    /// Runs a lesson from start to end.
+    public static func execute(
+        _ lesson: Lesson, overrides: [(String, String)] = [],
+        locateWeights: @escaping (Architecture) -> PretrainedWeights = { PretrainedWeights.locate($0) }
+    ) throws -> LessonRun {
+        let session = try LessonSession(lesson: lesson, overrides: overrides, locateWeights: locateWeights)
+        let segments = try session.runAll()
+        return LessonRun(session: session, segments: segments)
+    }
+
+    /// The step results, in order.
+    public var results: [StepResult] {
+        segments.compactMap {
+            if case .step(let r) = $0 { return r }
+            return nil
+        }
+    }
+
+    /// The lesson's one-line summary from its front matter.
+    public var summary: String { parameters.summary }
+}

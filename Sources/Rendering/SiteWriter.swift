@@ -1,0 +1,84 @@
+import Foundation
+
+/// Why a site could not be written, with what to do about it.
+public struct SiteError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Puts a site's files into a folder without ever touching anything outside it.
+///
+/// The files are first written into a staging folder inside the target (`.learnerlens-staging-…`),
+/// then each is renamed into place — an atomic step per file, so a reader never sees a half
+/// written page — then files an earlier build listed in its manifest but this one no longer
+/// makes are removed, then the staging folder. Files LearnerLens did not write are never removed.
+/// A non-empty folder without a LearnerLens manifest is refused unless `force` is set.
+public struct SiteWriter {
+    public var directory: URL
+    public var force: Bool
+
+    public init(directory: URL, force: Bool = false) {
+        self.directory = directory.standardizedFileURL
+        self.force = force
+    }
+
+    /// Writes `files` (the manifest among them) and returns the names of stale files removed.
+    @discardableResult
+    public func write(_ files: [SiteFile]) throws -> [String] {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        let path = directory.path
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw SiteError("\(path) exists and is not a folder") }
+        } else {
+            do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+                throw SiteError("cannot create \(path): \(error.localizedDescription)")
+            }
+        }
+        let old = SiteManifest.read(in: directory)
+        let existing = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".learnerlens-staging-") }
+        if old == nil, !existing.isEmpty, !force {
+            throw SiteError(
+                "\(path) is not empty and is not a LearnerLens site (no \(SiteManifest.fileName)); choose an empty or new folder, or pass --force to write into it anyway (nothing of yours is deleted)"
+            )
+        }
+        for file in files where !SiteManifest.isSafeName(file.name) && file.name != SiteManifest.fileName {
+            throw SiteError("refusing to write '\(file.name)': site files must be plain names inside the folder")
+        }
+        let staging = directory.appendingPathComponent(".learnerlens-staging-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: staging)
+        do {
+            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+            defer { try? fm.removeItem(at: staging) }
+            for file in files {
+                try Data(file.contents.utf8).write(to: staging.appendingPathComponent(file.name))
+            }
+            // The manifest goes last, so a folder is only marked as a site once its files are in.
+            let ordered = files.filter { $0.name != SiteManifest.fileName } + files.filter { $0.name == SiteManifest.fileName }
+            for file in ordered {
+                let target = directory.appendingPathComponent(file.name)
+                if isDirectory(target) { throw SiteError("\(target.path) is a folder; remove it or choose another output folder") }
+                guard rename(staging.appendingPathComponent(file.name).path, target.path) == 0 else {
+                    throw SiteError("cannot move \(file.name) into \(path): \(String(cString: strerror(errno)))")
+                }
+            }
+        } catch let error as SiteError {
+            throw error
+        } catch {
+            throw SiteError("cannot write the site into \(path): \(error.localizedDescription)")
+        }
+        let written = Set(files.map(\.name))
+        var removed: [String] = []
+        for name in old?.files ?? [] where SiteManifest.isSafeName(name) && !written.contains(name) {
+            let url = directory.appendingPathComponent(name)
+            if !isDirectory(url), (try? fm.removeItem(at: url)) != nil { removed.append(name) }
+        }
+        return removed
+    }
+
+    func isDirectory(_ url: URL) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+    }
+}
