@@ -146,7 +146,8 @@ learn.summary()
 
 When you call `learn.fit_one_cycle(4)` next, gradients flow only into the {{freeze.trainable}}
 trainable parameters: the head and the BatchNorm layers. The {{freeze.frozen}} frozen ones keep
-what ImageNet taught them until you call `learn.unfreeze()`.
+the values the body was loaded with until you call `learn.unfreeze()` — with ImageNet weights
+installed, what ImageNet taught them; in this run the weights were: {{create_body.weights}}.
 """#),
         ("02-cut-and-split.md", #"""
 ---

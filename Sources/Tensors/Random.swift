@@ -39,18 +39,21 @@ public struct RandomGenerator: Sendable {
     /// Uniform in [0, 1) with 53 random bits.
     public mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    /// Standard normal (Box–Muller; the second value of each pair is kept for the next call).
+    /// Standard normal (Marsaglia's polar method: no trigonometry, one log per pair; the second
+    /// value of each pair is kept for the next call).
     public mutating func nextNormal() -> Double {
         if let z = spareNormal {
             spareNormal = nil
             return z
         }
-        var u1 = nextUniform()
-        while u1 <= Double.leastNormalMagnitude { u1 = nextUniform() }
-        let u2 = nextUniform()
-        let r = (-2 * log(u1)).squareRoot()
-        spareNormal = r * sin(2 * .pi * u2)
-        return r * cos(2 * .pi * u2)
+        while true {
+            let u = 2 * nextUniform() - 1, v = 2 * nextUniform() - 1
+            let s = u * u + v * v
+            guard s > 0 && s < 1 else { continue }
+            let factor = (-2 * log(s) / s).squareRoot()
+            spareNormal = v * factor
+            return u * factor
+        }
     }
 }
 
@@ -59,7 +62,9 @@ extension Tensor {
     public static func uniform(_ shape: [Int], low: Float, high: Float, generator: inout RandomGenerator) -> Tensor {
         var t = Tensor.zeros(shape)
         let span = Double(high - low)
-        for i in t.storage.indices { t.storage[i] = low + Float(generator.nextUniform() * span) }
+        t.storage.withUnsafeMutableBufferPointer { out in
+            for i in out.indices { out[i] = low + Float(generator.nextUniform() * span) }
+        }
         return t
     }
 
@@ -68,7 +73,9 @@ extension Tensor {
         -> Tensor
     {
         var t = Tensor.zeros(shape)
-        for i in t.storage.indices { t.storage[i] = mean + std * Float(generator.nextNormal()) }
+        t.storage.withUnsafeMutableBufferPointer { out in
+            for i in out.indices { out[i] = mean + std * Float(generator.nextNormal()) }
+        }
         return t
     }
 }
