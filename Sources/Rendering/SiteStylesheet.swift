@@ -84,7 +84,7 @@ enum SiteStylesheet {
         svg.pipeline .box.io rect { fill: var(--wash); stroke: #5d6975; stroke-dasharray: 4 3; }
         svg.pipeline .box.new rect { fill: var(--new-wash); stroke: var(--new); stroke-width: 3; stroke-dasharray: none; }
         svg.pipeline text { text-anchor: middle; fill: var(--ink); }
-        svg.pipeline .main { font-size: 15px; font-weight: 700; }
+        svg.pipeline .main { font-size: 14.5px; font-weight: 700; }
         svg.pipeline .sub { font-size: 12.5px; fill: var(--muted); }
         svg.pipeline .shape { font-size: 14px; font-family: var(--mono); }
         svg.pipeline .box.new .shape { font-weight: 700; fill: var(--new); }
