@@ -32,7 +32,11 @@ public struct SiteWriter {
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw SiteError("\(path) exists and is not a folder") }
         } else {
-            do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            // Only the folder itself is created: a missing parent is more likely a typo than a wish.
+            guard isDirectory(directory.deletingLastPathComponent()) else {
+                throw SiteError("cannot create \(path): its parent folder \(directory.deletingLastPathComponent().path) does not exist")
+            }
+            do { try fm.createDirectory(at: directory, withIntermediateDirectories: false) } catch {
                 throw SiteError("cannot create \(path): \(error.localizedDescription)")
             }
         }

@@ -17,13 +17,16 @@ import Testing
 
     static func list(_ dir: URL) -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted() }
 
-    @Test func createsAMissingFolderAndLeavesNoStaging() throws {
+    @Test func createsTheFolderButNotItsParentsAndLeavesNoStaging() throws {
         let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let dir = root.appendingPathComponent("a/site")
+        let dir = root.appendingPathComponent("site")
         try SiteWriter(directory: dir).write(Self.site(["index.html", "style.css"]))
         #expect(Self.list(dir) == ["index.html", SiteManifest.fileName, "style.css"].sorted())
-        #expect(Self.list(root) == ["a"])
+        #expect(Self.list(root) == ["site"])
+        // A missing parent is not created: nothing outside the site's folder is made.
+        #expect(throws: SiteError.self) { try SiteWriter(directory: root.appendingPathComponent("a/site")).write(Self.site(["index.html"])) }
+        #expect(Self.list(root) == ["site"])
     }
 
     @Test func refusesAForeignFolderUnlessForced() throws {
