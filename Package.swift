@@ -45,9 +45,9 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "FastaiTests", dependencies: ["Fastai"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], exclude: ["Golden"]),
-        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering"]),
-        .testTarget(name: "learnerlensTests", dependencies: ["learnerlens"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"], exclude: ["Golden", "Fixtures"]),
+        .testTarget(name: "learnerlensTests", dependencies: ["learnerlens"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
