@@ -74,6 +74,11 @@ public struct SafetensorsArchive: Sendable, Equatable {
         guard let header = json as? [String: Any] else {
             throw SafetensorsError(file: file, "header must be a JSON object of tensor entries")
         }
+        // JSONSerialization keeps one of two equal keys silently; a file that names a tensor twice is corrupt.
+        var seenKeys = Set<String>()
+        for key in topLevelKeys(bytes[8..<headerEnd]) where !seenKeys.insert(key).inserted {
+            throw SafetensorsError(file: file, "tensor '\(key)' appears twice in the header")
+        }
         let bufferSize = bytes.count - headerEnd
         var archive = SafetensorsArchive()
         var ranges: [(Range<Int>, String)] = []
@@ -128,6 +133,43 @@ public struct SafetensorsArchive: Sendable, Equatable {
             throw SafetensorsError(file: file, "tensors '\(a.1)' and '\(b.1)' overlap in the data section")
         }
         return archive
+    }
+
+    /// The keys of the outermost JSON object, in order (the header already parsed as valid JSON).
+    static func topLevelKeys(_ json: ArraySlice<UInt8>) -> [String] {
+        var keys: [String] = []
+        var depth = 0
+        var i = json.startIndex
+        var expectKey = false
+        while i < json.endIndex {
+            let b = json[i]
+            switch b {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectKey = b == UInt8(ascii: "{") && depth == 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                expectKey = depth == 1
+            case UInt8(ascii: "\""):
+                var j = i + 1
+                var raw: [UInt8] = [UInt8(ascii: "\"")]
+                while j < json.endIndex && json[j] != UInt8(ascii: "\"") {
+                    if json[j] == UInt8(ascii: "\\") { raw.append(json[j]); j += 1 }
+                    if j < json.endIndex { raw.append(json[j]) }
+                    j += 1
+                }
+                raw.append(UInt8(ascii: "\""))
+                if expectKey, depth == 1, let key = (try? JSONSerialization.jsonObject(with: Data(raw), options: .fragmentsAllowed)) as? String {
+                    keys.append(key)
+                }
+                expectKey = false
+                i = j
+            default: break
+            }
+            i += 1
+        }
+        return keys
     }
 
     private static func integers(_ values: [Any]) -> [Int]? {

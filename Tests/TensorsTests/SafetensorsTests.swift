@@ -37,6 +37,14 @@ import Testing
         (#"{"a":{"dtype":"Q4","shape":[1],"data_offsets":[0,1]}}"#, [0], "unsupported dtype Q4"),
         (#"not json"#, [], "not valid JSON"),
         (
+            #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            [UInt8](repeating: 0, count: 8), "'a' appears twice"
+        ),
+        (
+            #"{"a\u0062":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"ab":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+            [UInt8](repeating: 0, count: 8), "'ab' appears twice"
+        ),
+        (
             #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#,
             [UInt8](repeating: 0, count: 8), "overlap"
         ),
