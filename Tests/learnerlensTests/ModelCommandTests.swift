@@ -46,7 +46,7 @@ import Testing
         (["summary", "--cut", "-20"], "keeps none of the 10 children"),
         (["summary", "--ps", "1.0"], "--ps values must be in [0, 1)"),
         (["summary", "--lin-ftrs", "512,-3"], "--lin-ftrs sizes must be positive"),
-        (["summary", "--arch", "vgg16_bn", "--image-size", "16"], "too small for vgg16_bn"),
+        (["summary", "--arch", "vgg16_bn", "--image-size", "16"], "pixels is too small for vgg16_bn"),
         (["summary", "--weights", "/nonexistent/w.safetensors"], "no such readable file"),
     ])
     func badOptionsFailClearly(arguments: [String], message: String) throws {

@@ -48,7 +48,7 @@ public struct CreateBodyStep: LessonStep {
         let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
         let out: Tensor
         do { out = try body(input) } catch {
-            throw StepError("a \(p.imageSize)×\(p.imageSize) image does not fit \(arch.rawValue)'s body: \(error)")
+            throw StepError("an image of \(p.imageSize)×\(p.imageSize) pixels does not fit \(arch.rawValue)'s body: \(error)")
         }
         body.train(wasTraining)
 

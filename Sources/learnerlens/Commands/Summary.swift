@@ -38,7 +38,7 @@ struct Summary: ParsableCommand {
                 summary = try ModelSummary(learner: build.learner, batch: batch)
             } catch {
                 throw CLIError(
-                    "a \(imageSize)×\(imageSize) image is too small for \(build.arch.rawValue): \(error)")
+                    "an image of \(imageSize)×\(imageSize) pixels is too small for \(build.arch.rawValue): \(error)")
             }
             let facts = CNNFacts(build, outputShape: summary.outputShape)
             print(SummaryFormatter(summary: summary, facts: facts, maxDepth: expand ? nil : 1).render(format), terminator: "")
