@@ -75,12 +75,12 @@ extension Tensor {
         let n = shape[0], c = shape[1], inner = count / max(1, n * c)
         out.storage.withUnsafeMutableBufferPointer { y in
             let yp = y.baseAddress!
-            Parallel.forEach(n, work: c * inner) { i in
-                for ch in 0..<c {
-                    let s = scale[ch], b = shift[ch]
-                    let row = yp + (i * c + ch) * inner
-                    for j in 0..<inner { row[j] = row[j] * s + b }
-                }
+            // One task per (image, channel) plane, so a single image also uses both cores.
+            Parallel.forEach(n * c, work: inner) { plane in
+                let ch = plane % c
+                let s = scale[ch], b = shift[ch]
+                let row = yp + plane * inner
+                for j in 0..<inner { row[j] = row[j] * s + b }
             }
         }
         return out

@@ -5,7 +5,9 @@ extension Tensor {
     public func relu() -> Tensor {
         var out = self
         out.storage.withUnsafeMutableBufferPointer { y in
-            for i in y.indices where !(y[i] > 0) && !y[i].isNaN { y[i] = 0 }
+            Parallel.chunks(y.count) { range in
+                for i in range where !(y[i] > 0) && !y[i].isNaN { y[i] = 0 }
+            }
         }
         return out
     }
@@ -19,7 +21,9 @@ extension Tensor {
         var out = a
         out.storage.withUnsafeMutableBufferPointer { y in
             b.storage.withUnsafeBufferPointer { z in
-                for i in y.indices { y[i] += z[i] }
+                Parallel.chunks(y.count) { range in
+                    for i in range { y[i] += z[i] }
+                }
             }
         }
         return out

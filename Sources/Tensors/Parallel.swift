@@ -15,4 +15,14 @@ enum Parallel {
             DispatchQueue.concurrentPerform(iterations: count, execute: shared)
         }
     }
+
+    /// Splits `0..<count` into a few contiguous ranges and runs them in parallel (elementwise passes).
+    static func chunks(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let parts = count < 65_536 ? 1 : 8
+        let size = (count + parts - 1) / max(1, parts)
+        forEach(parts, work: size) { p in
+            let range = (p * size)..<min(count, (p + 1) * size)
+            if !range.isEmpty { body(range) }
+        }
+    }
 }
