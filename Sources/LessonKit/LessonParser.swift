@@ -39,7 +39,7 @@ public enum LessonParser {
     /// Parses lesson text.
     public static func parse(_ text: String, file: String) throws(LessonErrors) -> Lesson {
         var diagnostics: [LessonDiagnostic] = []
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        let lines = splitLines(text)
         guard lines.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw LessonErrors([LessonDiagnostic(file: file, line: 1, "the lesson is empty; expected front matter (--- title: … ---) and cells")])
         }
@@ -74,6 +74,27 @@ public enum LessonParser {
         guard diagnostics.isEmpty else { throw LessonErrors(diagnostics) }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         return Lesson(file: file, name: name, front: front, items: items)
+    }
+
+    /// Splits at line endings as cmark counts them (LF, CRLF and a lone CR), so that cmark's line
+    /// numbers index the result. (Splitting at "\n" only let a lone CR put cmark's lines past the end.)
+    static func splitLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var start = text.utf8.startIndex
+        var i = start
+        while i < text.utf8.endIndex {
+            let byte = text.utf8[i]
+            guard byte == 0x0A || byte == 0x0D else {
+                i = text.utf8.index(after: i)
+                continue
+            }
+            lines.append(String(decoding: text.utf8[start..<i], as: UTF8.self))
+            i = text.utf8.index(after: i)
+            if byte == 0x0D, i < text.utf8.endIndex, text.utf8[i] == 0x0A { i = text.utf8.index(after: i) }
+            start = i
+        }
+        lines.append(String(decoding: text.utf8[start..<i], as: UTF8.self))
+        return lines
     }
 
     /// `---` / `key: value` lines / `---` at the top of the file.
