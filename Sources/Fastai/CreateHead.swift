@@ -66,7 +66,11 @@ public func bnDropLin(_ nIn: Int, _ nOut: Int, bn: Bool = true, p: Float = 0, ac
 public func createHead(
     nf: Int, nc: Int, linFtrs: [Int]? = nil, ps: DropoutSpec = .single(0.5), generator: inout RandomGenerator
 ) throws(FastaiError) -> Sequential {
-    let plan = try HeadPlan(nf: nf, nc: nc, linFtrs: linFtrs, ps: ps)
+    createHead(try HeadPlan(nf: nf, nc: nc, linFtrs: linFtrs, ps: ps), generator: &generator)
+}
+
+/// `create_head` from a plan already made (sizes and dropout settled).
+public func createHead(_ plan: HeadPlan, generator: inout RandomGenerator) -> Sequential {
     let relu = ReLU(inplace: true)
     var layers: [Module] = [AdaptiveConcatPool2d(), Flatten()]
     for i in 0..<plan.blocks {

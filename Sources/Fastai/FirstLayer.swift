@@ -19,7 +19,7 @@ public func updateFirstLayer(_ model: Module, nIn: Int, pretrained: Bool, genera
 {
     guard nIn != 3 else { return nil }
     guard nIn >= 1 else { throw FastaiError("in_channels must be at least 1, got \(nIn)") }
-    guard let (path, parent, name, old) = firstLeaf(of: model) else {
+    guard let (path, parent, name, old) = firstLayer(of: model) else {
         throw FastaiError("the model has no layers")
     }
     guard let conv = old as? Conv2d else {
@@ -66,8 +66,9 @@ public func updateFirstLayer(_ model: Module, nIn: Int, pretrained: Bool, genera
     return FirstLayerChange(path: path, oldInChannels: 3, newInChannels: nIn, rule: rule)
 }
 
-/// The first leaf with its parent and name, so it can be replaced in place.
-private func firstLeaf(of model: Module) -> (String, Module, String, Module)? {
+/// fastai's `_get_first_layer`: the first leaf, reached by following first children, with its
+/// dotted path, its parent and its name there (so it can be replaced in place).
+public func firstLayer(of model: Module) -> (path: String, parent: Module, name: String, module: Module)? {
     var parent = model
     var path: [String] = []
     while let (name, child) = parent.namedChildren.first {

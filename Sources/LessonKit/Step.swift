@@ -3,7 +3,7 @@ import Markup
 
 /// A step type: one line of `create_cnn` (or a general notebook action) that runs real code,
 /// returns typed facts, and renders them as Markdown.
-public protocol LessonStep {
+public protocol LessonStep: Sendable {
     /// The id a cell names in `#| step:`.
     static var id: String { get }
     /// A short human title (`Cut the body`).

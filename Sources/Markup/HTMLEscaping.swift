@@ -1,8 +1,8 @@
 /// The escaping rules of cmark's HTML renderer, so that ``HTMLRenderer`` matches it byte
 /// for byte.
-enum HTMLEscaping {
+public enum HTMLEscaping {
     /// Escapes text for HTML content and attribute values: `&`, `<`, `>` and `"`.
-    static func escapeText(_ text: String) -> String {
+    public static func escapeText(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

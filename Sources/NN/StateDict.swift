@@ -69,9 +69,10 @@ extension Module {
             }
         }
         var report = StateDictError(source: source)
-        report.missingKeys = stateDict().map(\.name).filter { state[$0] == nil }
+        let names = stateDict().map(\.name)
+        report.missingKeys = names.filter { state[$0] == nil }
         report.unexpectedKeys = state.keys.filter { slots[$0] == nil }.sorted()
-        for (name, _, _) in stateDict() {
+        for name in names {
             if let t = state[name], let want = shapes[name], t.shape != want,
                 !(want == [] && t.shape == [1]) && !(want == [1] && t.shape == [])
             {

@@ -1,3 +1,4 @@
+import Markup
 /// Escaping for text LearnerLens puts into HTML and SVG itself (titles, labels, code, attributes).
 ///
 /// Lesson Markdown goes through `HTMLRenderer`; everything else a page shows passes through here,
@@ -5,19 +6,8 @@
 public enum HTMLText {
     /// Escapes `&`, `<`, `>`, `"` and `'`: safe in element content and in quoted attributes.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        // cmark's rules (the same escaper the Markdown renderer uses), plus `'` for single-quoted attributes.
+        HTMLEscaping.escapeText(text).replacingOccurrences(of: "'", with: "&#39;")
     }
 
     /// A file name stem made safe for a site: ASCII letters, digits, `-` and `_` only (no dot, so

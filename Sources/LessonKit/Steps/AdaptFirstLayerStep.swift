@@ -22,16 +22,16 @@ public struct AdaptFirstLayerStep: LessonStep {
         guard p.inChannels != 3 else {
             throw StepError("adapt_first_layer needs other input channels than 3: give the cell `#| in_channels: 4`")
         }
-        guard let (path, old) = FirstLayer.find(in: body), let oldConv = old as? Conv2d else {
+        guard let first = firstLayer(of: body), let oldConv = first.module as? Conv2d else {
             throw StepError("the body's first layer is not a Conv2d")
         }
         let before = body.parameterCount()
         // The rule fastai applies to pretrained filters, applied to whatever filters the model has:
         // ImageNet's when a weights file was loaded, torchvision's random ones otherwise.
         guard let change = try updateFirstLayer(body, nIn: p.inChannels, pretrained: true, generator: &context.generator),
-            let (_, new) = FirstLayer.find(in: body), let newConv = new as? Conv2d
+            let newConv = firstLayer(of: body)?.module as? Conv2d
         else { throw StepError("the first layer was not replaced") }
-        context.replacedLayers[path] = oldConv
+        context.replacedLayers[first.path] = oldConv
 
         let w = newConv.weight.value, v = oldConv.weight.value
         let (o, plane) = (w.shape[0], w.shape[2] * w.shape[3])
@@ -95,31 +95,5 @@ public struct AdaptFirstLayerStep: LessonStep {
         }
         out += "\nThe body grows from \(MD.number(f["params_before"])) to \(MD.number(f["params_after"])) parameters.\n"
         return out
-    }
-}
-
-/// fastai's `_get_first_layer`: the first leaf, found by following first children, with its dotted path.
-enum FirstLayer {
-    static func find(in model: Module) -> (path: String, module: Module)? {
-        var m = model
-        var path: [String] = []
-        while let (name, child) = m.namedChildren.first {
-            path.append(name)
-            if child.namedChildren.isEmpty { return (path.joined(separator: "."), child) }
-            m = child
-        }
-        return nil
-    }
-
-    /// The parent of the module at a dotted path, and the child's name there.
-    static func parent(of path: String, in model: Module) -> (Module, String)? {
-        var names = path.split(separator: ".").map(String.init)
-        guard let last = names.popLast() else { return nil }
-        var m = model
-        for name in names {
-            guard let next = m.child(name) else { return nil }
-            m = next
-        }
-        return m.child(last) == nil ? nil : (m, last)
     }
 }

@@ -37,7 +37,7 @@ public struct CreateHeadStep: LessonStep {
             f["truncated"] = .int(0)
         } else {
             let plan = try HeadPlan(nf: nf, nc: data.c, linFtrs: p.linFtrs, ps: p.ps)
-            head = try createHead(nf: nf, nc: data.c, linFtrs: p.linFtrs, ps: p.ps, generator: &context.generator)
+            head = createHead(plan, generator: &context.generator)
             f["lin_ftrs"] = .list(plan.sizes.map(FactValue.int))
             f["ps"] = .list(plan.ps.map { .real(Double($0)) })
             f["blocks"] = .int(plan.blocks)

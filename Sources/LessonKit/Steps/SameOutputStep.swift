@@ -25,8 +25,9 @@ public struct SameOutputStep: LessonStep {
         let model = try context.require(context.model, .model)
         let body = try context.require(context.body, .body)
         guard let path = context.replacedLayers.keys.sorted().first, let old = context.replacedLayers[path],
-            let (parent, name) = FirstLayer.parent(of: path, in: body), let new = parent.child(name)
+            let first = firstLayer(of: body), first.path == path
         else { throw StepError("same_output compares the model before and after adapt_first_layer: run that step first") }
+        let (parent, name, new) = (first.parent, first.name, first.module)
         let extraChannels = try inChannels(body) - 3
         guard extraChannels > 0 else { throw StepError("the first layer takes 3 channels: there is no extra channel to vary") }
 
