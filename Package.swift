@@ -1,5 +1,21 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The numeric kernels are compiled for the vector instructions of the machine that builds them,
+/// like `-march=native`: AVX2 (8 floats per instruction) when the CPU has it, the x86-64 baseline
+/// (SSE2, 4 floats) otherwise. Set LEARNERLENS_PORTABLE=1 to build for the baseline anyway.
+let tensorFlags: [String] = {
+    var flags = ["-O"]
+    #if os(Linux) && arch(x86_64)
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let features = Set(cpu.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+        if ProcessInfo.processInfo.environment["LEARNERLENS_PORTABLE"] == nil, features.isSuperset(of: ["avx2", "fma", "f16c", "bmi2"]) {
+            flags += ["-target-cpu", "haswell"]
+        }
+    #endif
+    return flags
+}()
 
 let package = Package(
     name: "LearnerLens",
@@ -23,7 +39,7 @@ let package = Package(
         // Computation: Tensors ← NN ← Fastai.
         .target(
             name: "Tensors", dependencies: ["CBLAS"],
-            swiftSettings: [.unsafeFlags(["-O"])]),
+            swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
         .target(name: "Fastai", dependencies: ["NN"]),
 

@@ -28,30 +28,81 @@ public struct ConvGeometry: Sendable, Equatable {
     }
 }
 
-extension Tensor {
-    /// `F.conv2d(input, weight, bias, stride, padding, dilation, groups)` as im2col + sgemm.
-    ///
-    /// Images are unfolded into `[C·kh·kw, images·OH·OW]` matrices so that one GEMM per group does
-    /// the work; see the chunking rule below.
-    public static func conv2d(
-        _ input: Tensor, weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry
+/// How a convolution is computed. All give the same result up to float rounding.
+public enum ConvAlgorithm: Sendable, Equatable, CustomStringConvertible {
+    /// The fastest applicable one for the input's shape (see `ConvKernel.algorithm(for:)`).
+    case automatic
+    /// Unfold windows into a matrix (im2col) and multiply by the weights: any geometry.
+    case im2col
+    /// Winograd's minimal filtering: 3×3, stride 1, no dilation, one group.
+    case winograd(Winograd)
+
+    public var description: String {
+        switch self {
+        case .automatic: "automatic"
+        case .im2col: "im2col"
+        case .winograd(let v): "winograd F(\(v.m)×\(v.m),3×3)"
+        }
+    }
+}
+
+/// What a fused convolution does after adding the bias, in the same pass over its output:
+/// add a residual tensor of the output's shape, then clamp at zero.
+public struct ConvEpilogue: Sendable {
+    public var residual: Tensor?
+    public var relu: Bool
+    public init(residual: Tensor? = nil, relu: Bool = false) {
+        self.residual = residual
+        self.relu = relu
+    }
+    public static let none = ConvEpilogue()
+}
+
+/// A convolution's weights, checked once and prepared for repeated use: the Winograd transform of
+/// the weights is computed on first use and kept (a layer keeps its kernel while its weights stay
+/// the same). Not thread-safe: one model runs on one thread at a time; its kernels spread the work.
+public final class ConvKernel {
+    public let weight: Tensor
+    public let bias: Tensor?
+    public let geometry: ConvGeometry
+    private var transformed: [Winograd: [Float]] = [:]
+
+    public init(weight: Tensor, bias: Tensor?, _ g: ConvGeometry) throws(TensorError) {
+        guard weight.rank == 4 else { throw TensorError("conv2d weight must be 4-D, got \(Tensor.describe(weight.shape))") }
+        guard g.groups >= 1, weight.shape[0] % g.groups == 0 else { throw TensorError("out_channels must be divisible by groups") }
+        if let bias, bias.shape != [weight.shape[0]] {
+            throw TensorError("conv2d bias must have shape [\(weight.shape[0])], got \(Tensor.describe(bias.shape))")
+        }
+        self.weight = weight
+        self.bias = bias
+        geometry = g
+    }
+
+    /// The algorithm `.automatic` picks for an input shape `[N, C, H, W]`: Winograd for 3×3
+    /// stride-1 layers (F(4×4) when the map is big enough for 4×4 tiles to pay, else F(2×2)),
+    /// im2col for everything else. The thresholds come from `learnerlens bench --op conv`
+    /// measurements (docs/performance.md).
+    public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
+        guard Backend.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
+        let oh = inputShape[2] + 2 * geometry.padding.0 - 2, ow = inputShape[3] + 2 * geometry.padding.1 - 2
+        return oh >= 10 && ow >= 10 ? .winograd(.f4) : .winograd(.f2)
+    }
+
+    /// `F.conv2d(input, weight, bias, …)`, then the epilogue.
+    public func callAsFunction(
+        _ input: Tensor, epilogue: ConvEpilogue = .none, algorithm: ConvAlgorithm = .automatic
     ) throws(TensorError) -> Tensor {
+        let g = geometry
         guard input.rank == 4 else {
             throw TensorError(
-                "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(describe(input.shape))")
+                "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(Tensor.describe(input.shape))")
         }
-        guard weight.rank == 4 else { throw TensorError("conv2d weight must be 4-D, got \(describe(weight.shape))") }
         let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (oc, cg, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
-        let groups = g.groups
-        guard groups >= 1, oc % groups == 0 else { throw TensorError("out_channels must be divisible by groups") }
-        guard cg * groups == c else {
+        guard cg * g.groups == c else {
             throw TensorError(
-                "Given groups=\(groups), weight of size \(describe(weight.shape)), expected input\(describe(input.shape)) to have \(cg * groups) channels, but got \(c) channels instead"
+                "Given groups=\(g.groups), weight of size \(Tensor.describe(weight.shape)), expected input\(Tensor.describe(input.shape)) to have \(cg * g.groups) channels, but got \(c) channels instead"
             )
-        }
-        if let bias, bias.shape != [oc] {
-            throw TensorError("conv2d bias must have shape [\(oc)], got \(describe(bias.shape))")
         }
         let oh = ConvGeometry.outputSize(h, kernel: kh, stride: g.stride.0, padding: g.padding.0, dilation: g.dilation.0)
         let ow = ConvGeometry.outputSize(w, kernel: kw, stride: g.stride.1, padding: g.padding.1, dilation: g.dilation.1)
@@ -60,73 +111,156 @@ extension Tensor {
                 "Calculated padded input size per channel: (\(h + 2 * g.padding.0) x \(w + 2 * g.padding.1)). Kernel size: (\(g.dilation.0 * (kh - 1) + 1) x \(g.dilation.1 * (kw - 1) + 1)). Kernel size can't be greater than actual input size"
             )
         }
-        let spatial = oh * ow
-        let kRows = c * kh * kw
-        let ocg = oc / groups
-        let kg = cg * kh * kw
-        var out = Tensor.zeros([n, oc, oh, ow])
+        if let residual = epilogue.residual, residual.shape != [n, oc, oh, ow] {
+            throw TensorError(
+                "The size of tensor a (\(Tensor.describe([n, oc, oh, ow]))) must match the size of tensor b (\(Tensor.describe(residual.shape)))")
+        }
+        var chosen = algorithm == .automatic ? self.algorithm(for: input.shape) : algorithm
+        if case .winograd = chosen, !Winograd.applies(to: g) { chosen = .im2col }
 
-        let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
-        // Images are unfolded in chunks of about 4096 output columns: large feature maps go one
-        // image at a time (the unfolded matrix stays cache-sized and the GEMM writes straight into
-        // the output), small late-stage maps are batched so the GEMM still gets wide matrices.
-        let chunk = max(1, min(n, 4096 / max(1, spatial)))
+        var out = Tensor(uninitialized: [n, oc, oh, ow])
         input.storage.withUnsafeBufferPointer { src in
-            weight.storage.withUnsafeBufferPointer { wt in
-                out.storage.withUnsafeMutableBufferPointer { dst in
-                    let x = src.baseAddress!, wp = wt.baseAddress!, y = dst.baseAddress!
-                    let unfolded = UnsafeMutablePointer<Float>.allocate(capacity: pointwise && chunk == 1 ? 0 : kRows * chunk * spatial)
-                    defer { unfolded.deallocate() }
-                    let staged = UnsafeMutablePointer<Float>.allocate(capacity: chunk == 1 ? 0 : oc * chunk * spatial)
-                    defer { staged.deallocate() }
-                    for first in stride(from: 0, to: n, by: chunk) {
-                        let images = min(chunk, n - first)
-                        let columns = images * spatial
-                        let image = x + first * c * h * w
-                        // A pointwise conv on one image uses the input as it is.
-                        let col: UnsafePointer<Float>
-                        if pointwise && images == 1 {
-                            col = image
-                        } else {
-                            Im2col.unfold(image, n: images, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded)
-                            col = UnsafePointer(unfolded)
-                        }
-                        // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
-                        let target = images == 1 ? y + first * oc * spatial : staged
-                        for group in 0..<groups {
-                            GEMM.sgemm(
-                                m: ocg, n: columns, k: kg,
-                                a: wp + group * ocg * kg, lda: kg,
-                                b: col + group * kg * columns, ldb: columns,
-                                c: target + group * ocg * columns, ldc: columns)
-                        }
-                        if images > 1 {
-                            Parallel.forEach(images, work: oc * spatial) { i in
-                                for o in 0..<oc {
-                                    (y + ((first + i) * oc + o) * spatial).update(from: staged + o * columns + i * spatial, count: spatial)
-                                }
-                            }
-                        }
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                let x = src.baseAddress!, y = dst.baseAddress!
+                switch chosen {
+                case .winograd(let variant):
+                    let u = winogradWeights(variant)
+                    u.withUnsafeBufferPointer { up in
+                        variant.convolve(
+                            x, n: n, c: c, h: h, w: w, padding: g.padding, u: up.baseAddress!, outChannels: oc, into: y,
+                            oh: oh, ow: ow)
+                    }
+                case .im2col, .automatic:
+                    weight.storage.withUnsafeBufferPointer { wt in
+                        Self.im2colConvolve(x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow)
                     }
                 }
             }
         }
-        if let bias { out.addChannelBias(bias) }
+        if bias != nil || epilogue.residual != nil || epilogue.relu {
+            out.applyEpilogue(bias: bias, epilogue)
+        }
         return out
     }
 
-    /// Adds `bias[c]` to every element of channel `c` (dimension 1).
-    mutating func addChannelBias(_ bias: Tensor) {
-        let channels = shape[1]
-        let inner = count / (shape[0] * channels)
-        let outer = shape[0]
+    /// The Winograd-transformed weights, computed on first use.
+    private func winogradWeights(_ variant: Winograd) -> [Float] {
+        if let u = transformed[variant] { return u }
+        let u = weight.storage.withUnsafeBufferPointer { wt in
+            variant.transformWeights(wt.baseAddress!, outChannels: weight.shape[0], inChannels: weight.shape[1])
+        }
+        transformed[variant] = u
+        return u
+    }
+
+    /// im2col + GEMM into `y` (`[N, OC, OH, OW]`, fully overwritten).
+    ///
+    /// Images are unfolded in chunks of about 4096 output columns: large feature maps go one image
+    /// at a time (the unfolded matrix stays cache-sized and the GEMM writes straight into the
+    /// output), small late-stage maps are batched so the GEMM still gets wide matrices.
+    private static func im2colConvolve(
+        _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, weight wp: UnsafePointer<Float>, oc: Int, kh: Int, kw: Int,
+        _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int
+    ) {
+        let groups = g.groups
+        let spatial = oh * ow
+        let kRows = c * kh * kw
+        let ocg = oc / groups
+        let kg = (c / groups) * kh * kw
+        let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
+        let chunk = max(1, min(n, 4096 / max(1, spatial)))
+        Workspace.withBuffer(pointwise && chunk == 1 ? 0 : kRows * chunk * spatial) { unfolded in
+            Workspace.withBuffer(chunk == 1 ? 0 : oc * chunk * spatial) { staged in
+                im2colConvolve(
+                    x, n: n, c: c, h: h, w: w, weight: wp, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow, chunk: chunk,
+                    unfolded: unfolded, staged: staged)
+            }
+        }
+    }
+
+    private static func im2colConvolve(
+        _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, weight wp: UnsafePointer<Float>, oc: Int, kh: Int, kw: Int,
+        _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int, chunk: Int,
+        unfolded: UnsafeMutablePointer<Float>, staged: UnsafeMutablePointer<Float>
+    ) {
+        let groups = g.groups
+        let spatial = oh * ow
+        let ocg = oc / groups
+        let kg = (c / groups) * kh * kw
+        let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
+        for first in stride(from: 0, to: n, by: chunk) {
+            let images = min(chunk, n - first)
+            let columns = images * spatial
+            let image = x + first * c * h * w
+            // A pointwise conv on one image uses the input as it is.
+            let col: UnsafePointer<Float>
+            if pointwise && images == 1 {
+                col = image
+            } else {
+                Im2col.unfold(image, n: images, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded)
+                col = UnsafePointer(unfolded)
+            }
+            // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
+            let target = images == 1 ? y + first * oc * spatial : staged
+            for group in 0..<groups {
+                GEMM.parallelSgemm(
+                    m: ocg, n: columns, k: kg,
+                    a: wp + group * ocg * kg, lda: kg,
+                    b: col + group * kg * columns, ldb: columns,
+                    c: target + group * ocg * columns, ldc: columns)
+            }
+            if images > 1 {
+                Parallel.forEach(images, work: oc * spatial) { i in
+                    for o in 0..<oc {
+                        (y + ((first + i) * oc + o) * spatial).update(from: staged + o * columns + i * spatial, count: spatial)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// `F.conv2d(input, weight, bias, stride, padding, dilation, groups)`.
+    public static func conv2d(
+        _ input: Tensor, weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry, algorithm: ConvAlgorithm = .automatic
+    ) throws(TensorError) -> Tensor {
+        guard input.rank == 4 else {
+            throw TensorError(
+                "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(describe(input.shape))")
+        }
+        return try ConvKernel(weight: weight, bias: bias, g)(input, algorithm: algorithm)
+    }
+
+    /// A tensor whose elements are about to be overwritten (skips the zero fill).
+    init(uninitialized shape: [Int]) {
+        let count = Tensor.count(of: shape)
+        self.init(shape: shape, storage: [Float](unsafeUninitializedCapacity: count) { _, n in n = count })
+    }
+
+    /// `y = y + bias[c] (+ residual)`, then `relu` if asked, per (image, channel) plane in one pass.
+    mutating func applyEpilogue(bias: Tensor?, _ e: ConvEpilogue) {
+        let channels = shape[1], planes = shape[0] * channels
+        let inner = count / max(1, planes)
+        let zeros = [Float](repeating: 0, count: channels)
+        let biasValues = bias?.storage ?? zeros
         storage.withUnsafeMutableBufferPointer { y in
-            bias.storage.withUnsafeBufferPointer { b in
-                for i in 0..<outer {
-                    for ch in 0..<channels {
-                        let base = (i * channels + ch) * inner
-                        let v = b[ch]
-                        for j in 0..<inner { y[base + j] += v }
+            let yp = y.baseAddress!
+            biasValues.withUnsafeBufferPointer { b in
+                (e.residual?.storage ?? []).withUnsafeBufferPointer { r in
+                    // An empty array may still have a base address: go by the residual itself.
+                    let rp = e.residual == nil ? nil : r.baseAddress
+                    Parallel.forEach(planes, work: inner) { plane in
+                        let v = b[plane % channels]
+                        let row = yp + plane * inner
+                        if let rp {
+                            let res = rp + plane * inner
+                            for j in 0..<inner { row[j] = (row[j] + v) + res[j] }
+                        } else {
+                            for j in 0..<inner { row[j] += v }
+                        }
+                        // torch.relu keeps NaN.
+                        if e.relu { for j in 0..<inner where !(row[j] > 0) && !row[j].isNaN { row[j] = 0 } }
                     }
                 }
             }

@@ -28,7 +28,40 @@ struct Bench: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: BenchFormat = .text
 
+    @Option(help: "What to time: model (an arch's body) or conv (one convolution layer).")
+    var op: BenchOp = .model
+
+    @Option(help: "conv: input channels.")
+    var channels = 64
+
+    @Option(help: "conv: output channels (default: same as --channels).")
+    var outChannels: Int?
+
+    @Option(help: "conv: kernel side (padding keeps the size: kernel/2).")
+    var kernel = 3
+
+    @Option(help: "conv: stride.")
+    var stride = 1
+
+    @Option(help: "conv: algorithm — automatic, im2col, winograd2 or winograd4.")
+    var algorithm: AlgorithmChoice = .automatic
+
+    @Flag(help: "model: run the reference path (im2col everywhere, no BatchNorm folding) instead of the fast paths.")
+    var reference = false
+
     enum BenchFormat: String, ExpressibleByArgument { case text, json }
+    enum BenchOp: String, ExpressibleByArgument { case model, conv }
+    enum AlgorithmChoice: String, ExpressibleByArgument {
+        case automatic, im2col, winograd2, winograd4
+        var algorithm: ConvAlgorithm {
+            switch self {
+            case .automatic: .automatic
+            case .im2col: .im2col
+            case .winograd2: .winograd(.f2)
+            case .winograd4: .winograd(.f4)
+            }
+        }
+    }
 
     func validate() throws {
         guard Architecture(rawValue: arch) != nil else {
@@ -36,30 +69,80 @@ struct Bench: ParsableCommand {
         }
         if batch < 1 || size < 1 || iterations < 1 { throw ValidationError("--batch, --size and --iterations must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+        if channels < 1 || (outChannels ?? 1) < 1 || kernel < 1 || stride < 1 {
+            throw ValidationError("--channels, --out-channels, --kernel and --stride must be positive")
+        }
+    }
+
+    /// Times `work` after one warm-up: sorted milliseconds.
+    func timings(_ work: () throws -> Void) rethrows -> [Double] {
+        try work()
+        var times: [Double] = []
+        for _ in 0..<iterations {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try work()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return times.sorted()
+    }
+
+    static func median(_ sorted: [Double]) -> Double {
+        sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// One convolution layer: the chosen algorithm vs im2col, time and agreement.
+    func runConv() throws {
+        var g = RandomGenerator(seed: 0)
+        let oc = outChannels ?? channels
+        let geometry = ConvGeometry(
+            kernel: (kernel, kernel), stride: (stride, stride), padding: (kernel / 2, kernel / 2))
+        let conv = try ConvKernel(
+            weight: Tensor.normal([oc, channels, kernel, kernel], generator: &g).scaled(by: 0.05), bias: nil, geometry)
+        let x = Tensor.normal([batch, channels, size, size], generator: &g)
+        let chosen = algorithm.algorithm == .automatic ? conv.algorithm(for: x.shape) : algorithm.algorithm
+        var y = x
+        let times = try timings { y = try conv(x, algorithm: chosen) }
+        let reference = try conv(x, algorithm: .im2col)
+        let flops = 2 * Double(batch * oc * y.shape[2] * y.shape[3] * channels * kernel * kernel)
+        let median = Self.median(times)
+        let report = ConvBenchReport(
+            batch: batch, channels: channels, outChannels: oc, size: size, kernel: kernel, stride: stride,
+            algorithm: chosen.description, threads: Parallel.threads, medianMs: median, minMs: times[0],
+            gflops: flops / (median / 1000) / 1e9, maxRelativeError: y.maxRelativeDifference(from: reference))
+        switch format {
+        case .json: print(Format.json(report))
+        case .text:
+            print(
+                "conv \(channels)→\(oc) \(kernel)×\(kernel) stride \(stride) on \(batch)×\(channels)×\(size)×\(size), \(chosen), \(report.threads) threads\n"
+                    + "median \(Format.decimal(median, places: 3)) ms · min \(Format.decimal(times[0], places: 3)) ms · "
+                    + "\(Format.decimal(report.gflops, places: 1)) GFLOP/s (direct-convolution count) · "
+                    + "max relative difference from im2col \(String(format: "%.1e", report.maxRelativeError))")
+        }
     }
 
     func run() throws {
         try reportingErrors {
+            if let threads { Parallel.threads = threads }
+            if op == .conv { return try runConv() }
             let a = Architecture(rawValue: arch)!
-            if let threads { GEMM.threads = threads }
             var g = RandomGenerator(seed: 0)
             let full = a.make(generator: &g)
             let body = try createBody(full, cut: cnnConfig(a).cut)
             body.eval()
             let x = Tensor.normal([batch, 3, size, size], generator: &g)
-            let flops = try body.countFLOPs(x)  // doubles as the warm-up
-            var times: [Double] = []
-            for _ in 0..<iterations {
-                let start = DispatchTime.now().uptimeNanoseconds
-                _ = try body(x)
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            }
-            times.sort()
-            let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+            let flops = try body.countFLOPs(x)
+            // The reference path: im2col everywhere, every layer on its own.
+            Backend.fastPaths = false
+            let expected = try body(x)
+            Backend.fastPaths = !reference
+            var y = expected
+            let times = try timings { y = try body(x) }
+            let median = Self.median(times)
             let report = BenchReport(
-                arch: a.rawValue, batch: batch, size: size, iterations: iterations, threads: GEMM.threads,
+                arch: a.rawValue, batch: batch, size: size, iterations: iterations, threads: Parallel.threads,
                 medianMs: median, minMs: times[0], gflops: Double(flops) / (median / 1000) / 1e9,
-                gflopPerImage: Double(flops) / Double(batch) / 1e9, peakRssMb: PeakMemory.megabytes, blas: GEMM.configuration)
+                gflopPerImage: Double(flops) / Double(batch) / 1e9, peakRssMb: PeakMemory.megabytes, blas: GEMM.configuration,
+                path: reference ? "reference" : "fast", maxRelativeError: y.maxRelativeDifference(from: expected))
             switch format {
             case .json: print(Format.json(report))
             case .text:
@@ -67,7 +150,8 @@ struct Bench: ParsableCommand {
                     "\(a.rawValue) body, batch \(batch), \(size)×\(size), \(report.threads) threads (\(report.blas))\n"
                         + "median \(Format.decimal(median, places: 2)) ms · min \(Format.decimal(times[0], places: 2)) ms · "
                         + "\(Format.decimal(report.gflops, places: 1)) GFLOP/s · \(Format.decimal(report.gflopPerImage, places: 2)) GFLOP/image · "
-                        + "peak RSS \(Format.decimal(report.peakRssMb, places: 0)) MB")
+                        + "peak RSS \(Format.decimal(report.peakRssMb, places: 0)) MB\n"
+                        + "\(report.path) path · max relative difference from the reference path \(String(format: "%.1e", report.maxRelativeError))")
             }
         }
     }
@@ -76,9 +160,20 @@ struct Bench: ParsableCommand {
 struct BenchReport: Encodable {
     var arch: String, batch: Int, size: Int, iterations: Int, threads: Int
     var medianMs: Double, minMs: Double, gflops: Double, gflopPerImage: Double, peakRssMb: Double, blas: String
+    var path: String, maxRelativeError: Float
     enum CodingKeys: String, CodingKey {
-        case arch, batch, size, iterations, threads, gflops, blas
+        case arch, batch, size, iterations, threads, gflops, blas, path
         case medianMs = "median_ms", minMs = "min_ms", gflopPerImage = "gflop_per_image", peakRssMb = "peak_rss_mb"
+        case maxRelativeError = "max_rel_error"
+    }
+}
+
+struct ConvBenchReport: Encodable {
+    var batch: Int, channels: Int, outChannels: Int, size: Int, kernel: Int, stride: Int
+    var algorithm: String, threads: Int, medianMs: Double, minMs: Double, gflops: Double, maxRelativeError: Float
+    enum CodingKeys: String, CodingKey {
+        case batch, channels, size, kernel, stride, algorithm, threads, gflops
+        case outChannels = "out_channels", medianMs = "median_ms", minMs = "min_ms", maxRelativeError = "max_rel_error"
     }
 }
 

@@ -1,0 +1,314 @@
+/// Winograd's minimal filtering for 3×3, stride-1 convolutions (Lavin & Gray, "Fast Algorithms for
+/// Convolutional Neural Networks", 2015) — the algorithm NNPACK, ncnn and MNN use on CPUs.
+///
+/// F(m×m, 3×3) computes an m×m output tile from an α×α input tile (α = m + 2) with α² products
+/// instead of 9m²: each tile `d` and filter `g` are transformed (`V = Bᵀ d B`, `U = G g Gᵀ`), the
+/// α² transformed positions are multiplied elementwise and summed over input channels — which for
+/// all tiles and channels at once is α² independent GEMMs `M_ξ = U_ξ · V_ξ` — and the result is
+/// transformed back (`Y = Aᵀ M A`). F(2×2) does 2.25× fewer multiplications than direct convolution,
+/// F(4×4) 4×; the transforms cost memory passes, and larger tiles round small feature maps up.
+public enum Winograd: Int, Sendable, CaseIterable {
+    /// F(2×2, 3×3): 4×4 input tiles, 16 GEMMs.
+    case f2 = 2
+    /// F(4×4, 3×3): 6×6 input tiles, 36 GEMMs; points 0, ±1, ±2, ∞.
+    case f4 = 4
+
+    /// Output tile side m.
+    public var m: Int { rawValue }
+    /// Input tile side α = m + 2.
+    public var alpha: Int { rawValue + 2 }
+
+    /// Bᵀ, α×α: the input transform.
+    var bT: [[Float]] {
+        switch self {
+        case .f2: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
+        case .f4:
+            [
+                [4, 0, -5, 0, 1, 0], [0, -4, -4, 1, 1, 0], [0, 4, -4, -1, 1, 0],
+                [0, -2, -1, 2, 1, 0], [0, 2, -1, -2, 1, 0], [0, 4, 0, -5, 0, 1],
+            ]
+        }
+    }
+
+    /// G, α×3: the filter transform.
+    var g: [[Float]] {
+        switch self {
+        case .f2: [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+        case .f4:
+            [
+                [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+                [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+            ]
+        }
+    }
+
+    /// Aᵀ, m×α: the output transform.
+    var aT: [[Float]] {
+        switch self {
+        case .f2: [[1, 1, 1, 0], [0, 1, -1, -1]]
+        case .f4: [[1, 1, 1, 1, 1, 0], [0, 1, -1, 2, -2, 0], [0, 1, 1, 4, 4, 0], [0, 1, -1, 8, -8, 1]]
+        }
+    }
+
+    /// Whether a convolution can run through Winograd: 3×3, stride 1, no dilation, one group.
+    public static func applies(to g: ConvGeometry) -> Bool {
+        g.kernel == (3, 3) && g.stride == (1, 1) && g.dilation == (1, 1) && g.groups == 1
+    }
+
+    /// `U[ξ][oc][c] = (G · w[oc][c] · Gᵀ)[ξ]` for weights `[OC, C, 3, 3]`; computed once per weight
+    /// tensor and kept by `ConvKernel`.
+    func transformWeights(_ weight: UnsafePointer<Float>, outChannels oc: Int, inChannels c: Int) -> [Float] {
+        let a = alpha, g = self.g
+        return [Float](unsafeUninitializedCapacity: a * a * oc * c) { u, initialized in
+            let up = u.baseAddress!
+            Parallel.forEach(oc, work: c * a * a * 12) { o in
+                var gw = [Float](repeating: 0, count: a * 3)  // G · w
+                for ci in 0..<c {
+                    let w = weight + (o * c + ci) * 9
+                    for r in 0..<a {
+                        for col in 0..<3 {
+                            gw[r * 3 + col] = g[r][0] * w[col] + g[r][1] * w[3 + col] + g[r][2] * w[6 + col]
+                        }
+                    }
+                    for r in 0..<a {
+                        for s in 0..<a {
+                            let v = gw[r * 3] * g[s][0] + gw[r * 3 + 1] * g[s][1] + gw[r * 3 + 2] * g[s][2]
+                            up[((r * a + s) * oc + o) * c + ci] = v
+                        }
+                    }
+                }
+            }
+            initialized = a * a * oc * c
+        }
+    }
+
+    /// The convolution of `[N, C, H, W]` input with pre-transformed weights `u` into `out`
+    /// (`[N, OC, OH, OW]`, fully overwritten). Padding may be any; stride and dilation are 1.
+    func convolve(
+        _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, padding: (Int, Int),
+        u: UnsafePointer<Float>, outChannels oc: Int, into out: UnsafeMutablePointer<Float>, oh: Int, ow: Int
+    ) {
+        let m = self.m, a = alpha, positions = a * a
+        let tilesY = (oh + m - 1) / m, tilesX = (ow + m - 1) / m, tiles = tilesY * tilesX
+        // Images go in chunks of about 2048 tiles: wide enough GEMMs, bounded scratch memory.
+        let chunk = max(1, min(n, 2048 / tiles))
+        let capacity = chunk * tiles
+        Workspace.withBuffer(positions * c * capacity) { v in
+            Workspace.withBuffer(positions * oc * capacity) { product in
+                convolve(x, n: n, c: c, h: h, w: w, padding: padding, u: u, outChannels: oc, into: out, oh: oh, ow: ow,
+                         chunk: chunk, v: v, product: product)
+            }
+        }
+    }
+
+    private func convolve(
+        _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, padding: (Int, Int),
+        u: UnsafePointer<Float>, outChannels oc: Int, into out: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
+        chunk: Int, v: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>
+    ) {
+        let m = self.m, positions = alpha * alpha
+        let tilesY = (oh + m - 1) / m, tilesX = (ow + m - 1) / m, tiles = tilesY * tilesX
+        let bT = Matrix(bT), aT = Matrix(aT)
+        for first in stride(from: 0, to: n, by: chunk) {
+            let images = min(chunk, n - first)
+            let columns = images * tiles
+            // 1. Input tiles → V[ξ][c][column], one (image, channel) plane per task.
+            Parallel.ranges(images * c) { planes in
+                var scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
+                for plane in planes {
+                    let image = plane / c, ci = plane % c
+                    scratch.transform(
+                        x + ((first + image) * c + ci) * h * w, bT: bT,
+                        into: v + ci * columns + image * tiles, positionStride: c * columns)
+                }
+            }
+            // 2. α² independent GEMMs: M_ξ[OC, columns] = U_ξ[OC, C] · V_ξ[C, columns].
+            Parallel.forEach(positions, work: oc * c * columns) { xi in
+                GEMM.sgemm(
+                    m: oc, n: columns, k: c, a: u + xi * oc * c, lda: c, b: v + xi * c * columns, ldb: columns,
+                    c: product + xi * oc * columns, ldc: columns)
+            }
+            // 3. M → output tiles, cropped to OH×OW, one (image, output channel) plane per task.
+            Parallel.ranges(images * oc) { planes in
+                var scratch = OutputScratch(self, tiles: tiles)
+                for plane in planes {
+                    let image = plane / oc, o = plane % oc
+                    scratch.transform(
+                        product + o * columns + image * tiles, positionStride: oc * columns, aT: aT,
+                        into: out + ((first + image) * oc + o) * oh * ow, oh: oh, ow: ow, tilesX: tilesX)
+                }
+            }
+        }
+    }
+}
+
+/// A small dense matrix kept as its non-zero entries per row, for the transforms.
+struct Matrix {
+    let rows: [[(column: Int, value: Float)]]
+    init(_ m: [[Float]]) {
+        rows = m.map { row in row.enumerated().compactMap { $0.element == 0 ? nil : ($0.offset, $0.element) } }
+    }
+
+    /// `dst(r)[t] = Σ_j self[r][j] · src(j)[t]` for `t < count`, every row `r`. Each term is one
+    /// vector loop over `t`.
+    @inline(__always)
+    func apply(
+        _ src: (Int) -> UnsafePointer<Float>, _ dst: (Int) -> UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for (r, terms) in rows.enumerated() {
+            let d = dst(r)
+            guard let head = terms.first else {
+                d.update(repeating: 0, count: count)
+                continue
+            }
+            let s0 = src(head.column), c0 = head.value
+            for t in 0..<count { d[t] = c0 * s0[t] }
+            for term in terms.dropFirst() {
+                let s = src(term.column), cv = term.value
+                for t in 0..<count { d[t] += cv * s[t] }
+            }
+        }
+    }
+}
+
+/// Per-thread buffers for the input transform of one channel plane.
+///
+/// Every pass is a contiguous vector loop: the vertical half of `Bᵀ d B` runs along whole padded
+/// rows; the rows are then split into m phases (`phase[r][x'] = row[m·x' + r]`), so that tap `j` of
+/// every tile of a tile-row sits at `phase[j mod m][tile + j / m]` and the horizontal half runs along
+/// the tiles, too.
+private struct InputScratch {
+    let variant: Winograd
+    let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
+    let paddedH: Int, paddedW: Int, phaseW: Int
+    var padded: [Float]
+    var vertical: [Float]  // [ty][k][x]
+    var phases: [Float]  // [k][r][ty][x']
+    var flat: [Float]  // one transformed position over the tiles, with one spare column per tile-row
+
+    init(_ variant: Winograd, h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
+        self.variant = variant
+        self.h = h
+        self.w = w
+        self.tilesY = tilesY
+        self.tilesX = tilesX
+        self.padding = padding
+        let m = variant.m, a = variant.alpha
+        paddedH = tilesY * m + 2
+        paddedW = tilesX * m + 2
+        phaseW = tilesX + 1
+        padded = [Float](repeating: 0, count: paddedH * paddedW)
+        vertical = [Float](repeating: 0, count: tilesY * a * paddedW)
+        phases = [Float](repeating: 0, count: a * m * tilesY * phaseW)
+        flat = [Float](repeating: 0, count: tilesY * phaseW)
+    }
+
+    /// Writes position ξ of every tile of `plane` to `dst + ξ·positionStride + tile`.
+    mutating func transform(
+        _ plane: UnsafePointer<Float>, bT: Matrix, into dst: UnsafeMutablePointer<Float>, positionStride: Int
+    ) {
+        let m = variant.m, a = variant.alpha
+        let (ph, pw) = padding, (hh, ww, pH, pW, tY, tX, qW) = (h, w, paddedH, paddedW, tilesY, tilesX, phaseW)
+        padded.withUnsafeMutableBufferPointer { pBuf in
+            vertical.withUnsafeMutableBufferPointer { vBuf in
+                phases.withUnsafeMutableBufferPointer { qBuf in
+                    flat.withUnsafeMutableBufferPointer { fBuf in
+                        let p = pBuf.baseAddress!, v = vBuf.baseAddress!, q = qBuf.baseAddress!, f = fBuf.baseAddress!
+                        // The plane inside its zero border (padding, plus the round-up to whole tiles).
+                        p.update(repeating: 0, count: pH * pW)
+                        let x0 = max(0, -pw), x1 = min(ww, pW - pw)
+                        if x1 > x0 {
+                            for y in max(0, -ph)..<min(hh, pH - ph) {
+                                (p + (y + ph) * pW + x0 + pw).update(from: plane + y * ww + x0, count: x1 - x0)
+                            }
+                        }
+                        // Vertical: row k of tile-row ty = Σ_i Bᵀ[k][i] · padded row (ty·m + i).
+                        for ty in 0..<tY {
+                            let rows = p + ty * m * pW, out = v + ty * a * pW
+                            bT.apply({ UnsafePointer(rows + $0 * pW) }, { out + $0 * pW }, count: pW)
+                        }
+                        // Phases: q[k][r][ty][x'] = vertical[ty][k][m·x' + r].
+                        for k in 0..<a {
+                            for r in 0..<m {
+                                let width = (pW - r + m - 1) / m
+                                for ty in 0..<tY {
+                                    let src = v + (ty * a + k) * pW + r, out = q + ((k * m + r) * tY + ty) * qW
+                                    for x in 0..<width { out[x] = src[x * m] }
+                                }
+                            }
+                        }
+                        // Horizontal: V[k·α + l] = Σ_j Bᵀ[l][j] · tap j, over all tiles (one spare
+                        // column per tile-row, dropped when copying out).
+                        let span = tY * qW - 1
+                        for k in 0..<a {
+                            for l in 0..<a {
+                                Matrix.combine(bT.rows[l], { j in UnsafePointer(q + (k * m + j % m) * tY * qW + j / m) }, into: f, count: span)
+                                let out = dst + (k * a + l) * positionStride
+                                for ty in 0..<tY { (out + ty * tX).update(from: f + ty * qW, count: tX) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Matrix {
+    /// `dst[t] = Σ terms: value · src(column)[t]`.
+    @inline(__always)
+    static func combine(
+        _ terms: [(column: Int, value: Float)], _ src: (Int) -> UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let s0 = src(terms[0].column), c0 = terms[0].value
+        for t in 0..<count { d[t] = c0 * s0[t] }
+        for term in terms.dropFirst() {
+            let s = src(term.column), cv = term.value
+            for t in 0..<count { d[t] += cv * s[t] }
+        }
+    }
+}
+
+/// Per-thread buffers for the output transform of one output-channel plane.
+private struct OutputScratch {
+    let variant: Winograd
+    var partial: [Float]
+    var result: [Float]
+
+    init(_ variant: Winograd, tiles: Int) {
+        self.variant = variant
+        partial = [Float](repeating: 0, count: variant.m * variant.alpha * tiles)
+        result = [Float](repeating: 0, count: variant.m * variant.m * tiles)
+    }
+
+    /// Reads position ξ of every tile from `src + ξ·positionStride + tile`, writes the OH×OW plane.
+    mutating func transform(
+        _ src: UnsafePointer<Float>, positionStride: Int, aT: Matrix, into out: UnsafeMutablePointer<Float>,
+        oh: Int, ow: Int, tilesX: Int
+    ) {
+        let m = variant.m, a = variant.alpha
+        let tiles = partial.count / (m * a)
+        partial.withUnsafeMutableBufferPointer { fBuf in
+            result.withUnsafeMutableBufferPointer { yBuf in
+                let f = fBuf.baseAddress!, y = yBuf.baseAddress!
+                // Horizontal: F[k][s] = Σ_l Aᵀ[s][l] · M[k·α + l], over all tiles.
+                for k in 0..<a {
+                    aT.apply({ src + (k * a + $0) * positionStride }, { f + (k * m + $0) * tiles }, count: tiles)
+                }
+                // Vertical: Y[r][s] = Σ_k Aᵀ[r][k] · F[k][s].
+                for s in 0..<m {
+                    aT.apply({ UnsafePointer(f + ($0 * m + s) * tiles) }, { y + ($0 * m + s) * tiles }, count: tiles)
+                }
+                // Tiles back into rows, dropping what lies past the plane's edge.
+                for oy in 0..<oh {
+                    let ty = oy / m, r = oy % m
+                    let row = out + oy * ow
+                    for s in 0..<min(m, ow) {
+                        let from = y + (r * m + s) * tiles + ty * tilesX, to = row + s
+                        for tx in 0..<((ow - s + m - 1) / m) { to[tx * m] = from[tx] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Tensors
+import Testing
+
+/// The fast convolution paths — Winograd F(2×2) and F(4×4), the fused epilogue, the automatic
+/// choice — against the naive loops and against im2col.
+@Suite struct FastConvTests {
+    struct Shape: CustomTestStringConvertible, Sendable {
+        var n: Int, c: Int, oc: Int, h: Int, w: Int, padding: Int
+        var testDescription: String { "\(n)×\(c)×\(h)×\(w) → \(oc), padding \(padding)" }
+    }
+
+    /// Maps whose sides are and are not multiples of the tile, padding 0–2, one and several images,
+    /// and the ResNet stage shapes scaled down in channels.
+    static let shapes: [Shape] = [
+        Shape(n: 1, c: 3, oc: 4, h: 9, w: 9, padding: 1),
+        Shape(n: 2, c: 5, oc: 3, h: 8, w: 8, padding: 1),
+        Shape(n: 1, c: 4, oc: 6, h: 7, w: 11, padding: 0),
+        Shape(n: 3, c: 2, oc: 2, h: 5, w: 6, padding: 2),
+        Shape(n: 1, c: 8, oc: 8, h: 3, w: 3, padding: 1),
+        Shape(n: 1, c: 1, oc: 1, h: 3, w: 3, padding: 0),
+        Shape(n: 2, c: 16, oc: 16, h: 56, w: 56, padding: 1),
+        Shape(n: 4, c: 32, oc: 32, h: 14, w: 14, padding: 1),
+        Shape(n: 8, c: 64, oc: 64, h: 7, w: 7, padding: 1),
+    ]
+
+    static func inputs(_ s: Shape, bias: Bool = true) -> (Tensor, Tensor, Tensor?, ConvGeometry) {
+        var g = RandomGenerator(seed: UInt64(s.h * 31 + s.c))
+        let x = Tensor.normal([s.n, s.c, s.h, s.w], generator: &g)
+        let w = Tensor.normal([s.oc, s.c, 3, 3], generator: &g)
+        let b = bias ? Tensor.normal([s.oc], generator: &g) : nil
+        return (x, w, b, ConvGeometry(kernel: (3, 3), padding: (s.padding, s.padding)))
+    }
+
+    @Test(arguments: shapes, Winograd.allCases)
+    func winogradMatchesNaiveLoops(_ s: Shape, _ variant: Winograd) throws {
+        let (x, w, b, geometry) = Self.inputs(s)
+        let fast = try Tensor.conv2d(x, weight: w, bias: b, geometry, algorithm: .winograd(variant))
+        let slow = Naive.conv2d(x, w, b, geometry)
+        #expect(fast.shape == slow.shape)
+        // F(4×4) divides by 6 and 24 and multiplies by up to 8: a few ulps more than F(2×2).
+        #expect(relativeError(fast, slow) < (variant == .f2 ? 2e-6 : 2e-5))
+    }
+
+    @Test(arguments: Winograd.allCases)
+    func winogradOfAPlantedFilterIsExact(_ variant: Winograd) throws {
+        // A filter with one tap at the centre copies the input: every transform must cancel out.
+        var w = Tensor.zeros([1, 1, 3, 3])
+        w[0, 0, 1, 1] = 1
+        let x = Tensor(shape: [1, 1, 6, 6], storage: (0..<36).map(Float.init))
+        let y = try Tensor.conv2d(x, weight: w, bias: nil, ConvGeometry(kernel: (3, 3), padding: (1, 1)), algorithm: .winograd(variant))
+        #expect(y.maxRelativeDifference(from: x) < 1e-6)
+    }
+
+    @Test func kernelKeepsItsWinogradWeightsAcrossCalls() throws {
+        let (x, w, b, geometry) = Self.inputs(Self.shapes[1])
+        let kernel = try ConvKernel(weight: w, bias: b, geometry)
+        let first = try kernel(x, algorithm: .winograd(.f4))
+        let second = try kernel(x, algorithm: .winograd(.f4))
+        #expect(first == second)
+        #expect(first.maxRelativeDifference(from: try kernel(x, algorithm: .im2col)) < 2e-5)
+    }
+
+    @Test func automaticChoiceFollowsTheGeometry() throws {
+        let w = Tensor.zeros([16, 16, 3, 3])
+        let same = try ConvKernel(weight: w, bias: nil, ConvGeometry(kernel: (3, 3), padding: (1, 1)))
+        #expect(same.algorithm(for: [1, 16, 56, 56]) == .winograd(.f4))
+        #expect(same.algorithm(for: [1, 16, 7, 7]) == .winograd(.f2))
+        let strided = try ConvKernel(weight: w, bias: nil, ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)))
+        #expect(strided.algorithm(for: [1, 16, 56, 56]) == .im2col)
+        let dilated = try ConvKernel(weight: w, bias: nil, ConvGeometry(kernel: (3, 3), padding: (2, 2), dilation: (2, 2)))
+        #expect(dilated.algorithm(for: [1, 16, 56, 56]) == .im2col)
+        let grouped = try ConvKernel(
+            weight: .zeros([16, 8, 3, 3]), bias: nil, ConvGeometry(kernel: (3, 3), padding: (1, 1), groups: 2))
+        #expect(grouped.algorithm(for: [1, 16, 56, 56]) == .im2col)
+        // Winograd asked for on a geometry it cannot do falls back to im2col, with the same result.
+        let x = Tensor.ones([1, 16, 9, 9])
+        #expect(try strided(x, algorithm: .winograd(.f4)) == (try strided(x, algorithm: .im2col)))
+    }
+
+    @Test(arguments: [ConvAlgorithm.im2col, .winograd(.f2), .winograd(.f4)])
+    func fusedEpilogueEqualsSeparateOps(_ algorithm: ConvAlgorithm) throws {
+        let (x, w, b, geometry) = Self.inputs(Self.shapes[6])
+        var g = RandomGenerator(seed: 3)
+        let residual = Tensor.normal([2, 16, 56, 56], generator: &g)
+        let kernel = try ConvKernel(weight: w, bias: b, geometry)
+        let fused = try kernel(x, epilogue: ConvEpilogue(residual: residual, relu: true), algorithm: algorithm)
+        let separate = try Tensor.add(kernel(x, algorithm: algorithm), residual).relu()
+        #expect(fused == separate)
+        let reluOnly = try kernel(x, epilogue: ConvEpilogue(relu: true), algorithm: algorithm)
+        #expect(reluOnly == (try kernel(x, algorithm: algorithm)).relu())
+    }
+
+    @Test func epilogueRejectsAResidualOfAnotherShape() throws {
+        let (x, w, b, geometry) = Self.inputs(Self.shapes[0])
+        let kernel = try ConvKernel(weight: w, bias: b, geometry)
+        #expect(throws: TensorError("The size of tensor a ([1, 4, 9, 9]) must match the size of tensor b ([1, 4, 8, 8])")) {
+            try kernel(x, epilogue: ConvEpilogue(residual: .zeros([1, 4, 8, 8])))
+        }
+    }
+
+    @Test func reluInTheEpilogueKeepsNaNLikeTorch() throws {
+        let x = Tensor(shape: [1, 1, 3, 3], storage: [.nan, 1, 1, 1, 1, 1, 1, 1, -100])
+        let kernel = try ConvKernel(weight: .ones([1, 1, 1, 1]), bias: nil, ConvGeometry(kernel: (1, 1)))
+        let y = try kernel(x, epilogue: ConvEpilogue(relu: true))
+        #expect(y.storage[0].isNaN)
+        #expect(y.storage[8] == 0)
+    }
+
+    @Test(arguments: [ConvAlgorithm.im2col, .winograd(.f4)])
+    func repeatedCallsAreBitIdentical(_ algorithm: ConvAlgorithm) throws {
+        // Work is split across threads by planes, GEMMs and GEMM slices, never inside a sum, so
+        // however the threads are scheduled the result is the same to the bit.
+        let (x, w, b, geometry) = Self.inputs(Self.shapes[7])
+        let kernel = try ConvKernel(weight: w, bias: b, geometry)
+        let first = try kernel(x, algorithm: algorithm)
+        for _ in 0..<3 { #expect(try kernel(x, algorithm: algorithm) == first) }
+    }
+}
