@@ -34,6 +34,8 @@ public enum BuiltinLessons {
         }
         if FileManager.default.fileExists(atPath: argument) { return try LessonParser.read(URL(fileURLWithPath: argument)) }
         if let lesson = try lesson(argument) { return lesson }
+        // Something that is clearly a path gets the reason it cannot be read, not the built-in list.
+        if argument.contains("/") { return try LessonParser.read(URL(fileURLWithPath: argument)) }
         throw LessonErrors([
             LessonDiagnostic(
                 file: argument, line: 0, column: 0,

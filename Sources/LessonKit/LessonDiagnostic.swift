@@ -12,7 +12,9 @@ public struct LessonDiagnostic: Error, Sendable, Equatable, CustomStringConverti
         self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    /// `file:line:column: message`; a problem with no position (line 0: a `--set` value, a missing
+    /// built-in lesson) is `file: message`.
+    public var description: String { line == 0 ? "\(file): \(message)" : "\(file):\(line):\(column): \(message)" }
 }
 
 /// One or more diagnostics: `check` reports all of them, a run stops at the first.

@@ -6,29 +6,44 @@ public enum LessonParser {
     /// Lessons bigger than this are refused before parsing (a lesson is prose, not data).
     public static let maxBytes = 1_000_000
 
-    /// Reads and parses a lesson file.
+    /// Reads and parses a lesson file. Never reads more than `maxBytes` + 1 bytes, whatever the path
+    /// names (a 10 GB file, `/dev/zero`).
     public static func read(_ url: URL) throws(LessonErrors) -> Lesson {
         let path = url.path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw LessonErrors([LessonDiagnostic(file: path, line: 1, "no such lesson file")])
+        if let problem = PathCheck.problemReading(path) {
+            let message =
+                switch problem {
+                case PathCheck.noSuchFile: "no such lesson file"
+                case PathCheck.isAFolder: "is a directory; expected a lesson file (.md)"
+                default: problem
+                }
+            throw LessonErrors([LessonDiagnostic(file: path, line: 1, message)])
         }
-        guard !isDir.boolValue else {
-            throw LessonErrors([LessonDiagnostic(file: path, line: 1, "is a directory; expected a lesson file (.md)")])
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if attributes?[.type] as? FileAttributeType == .typeRegular, let size = attributes?[.size] as? Int, size > maxBytes {
+            throw LessonErrors([tooBig(size, file: path)])
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LessonErrors([LessonDiagnostic(file: path, line: 1, "cannot read the file (permissions?)")])
+        let data: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        } catch {
+            throw LessonErrors([LessonDiagnostic(file: path, line: 1, "cannot read the file: \(error.localizedDescription)")])
         }
+        if data.count > maxBytes { throw LessonErrors([tooBig(nil, file: path)]) }
         return try parse(data, file: path)
+    }
+
+    /// The diagnostic for a lesson over `maxBytes` (`size` when known; a stream only shows it is more).
+    static func tooBig(_ size: Int?, file: String) -> LessonDiagnostic {
+        LessonDiagnostic(
+            file: file, line: 1, "file is \(size.map(String.init) ?? "more than \(maxBytes)") bytes; lessons are limited to \(maxBytes) bytes")
     }
 
     /// Parses lesson bytes; `file` names it in diagnostics.
     public static func parse(_ data: Data, file: String) throws(LessonErrors) -> Lesson {
-        guard data.count <= maxBytes else {
-            throw LessonErrors([
-                LessonDiagnostic(file: file, line: 1, "file is \(data.count) bytes; lessons are limited to \(maxBytes) bytes")
-            ])
-        }
+        guard data.count <= maxBytes else { throw LessonErrors([tooBig(data.count, file: file)]) }
         guard let text = String(data: data, encoding: .utf8) else {
             let line = firstInvalidUTF8Line(data)
             throw LessonErrors([LessonDiagnostic(file: file, line: line, "not valid UTF-8 text; save the lesson as UTF-8")])

@@ -33,6 +33,8 @@ public final class LessonSession {
     /// Results so far, in order.
     public private(set) var results: [StepResult] = []
     private let steps: [(Cell, any LessonStep, LessonParameters)]
+    /// The `--set` pairs, to say where a parameter came from when it breaks a step.
+    private let overrides: [(String, String)]
 
     /// Checks the lesson (every problem at once) and prepares its steps; `overrides` are `--set` pairs.
     public init(
@@ -43,6 +45,7 @@ public final class LessonSession {
         self.lesson = lesson
         parameters = checked.parameters
         steps = checked.steps
+        self.overrides = overrides
         context = LessonContext(parameters: checked.parameters, locateWeights: locateWeights)
     }
 
@@ -61,13 +64,33 @@ public final class LessonSession {
         do {
             facts = try step.run(context, parameters)
         } catch {
-            throw LessonDiagnostic(file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "step \(cell.step) failed: \(error)")
+            throw LessonDiagnostic(
+                file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "step \(cell.step) failed: \(explain(error, cell, parameters))")
         }
         let result = StepResult(
             index: results.count + 1, cell: cell, title: type(of: step).title, facts: facts, markdown: step.markdown(facts),
             pipeline: context.pipeline, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         results.append(result)
         return result
+    }
+
+    /// A step's error as the reader should see it. A layer that the lesson's images are too small for
+    /// (PyTorch: "Output size is too small", "Kernel size can't be greater than actual input size")
+    /// says so, names the layer, and says where image_size was set, since that is the line to change.
+    func explain(_ error: any Error, _ cell: Cell, _ p: LessonParameters) -> String {
+        guard let forward = error as? ForwardError,
+            forward.message.contains("Output size is too small") || forward.message.contains("Kernel size can't be greater than actual input size")
+        else { return "\(error)" }
+        let side = p.imageSize
+        return "an image of \(side)×\(side) pixels is too small for \(p.arch.rawValue): \(forward) (image_size \(side) \(origin(of: "image_size", in: cell)))"
+    }
+
+    /// Where a parameter's value for `cell` comes from: the cell's `#|` line, `--set`, the front matter, or the default.
+    func origin(of key: String, in cell: Cell) -> String {
+        if let option = cell.options.last(where: { $0.key == key }) { return "is set at \(lesson.file):\(option.line):\(option.column)" }
+        if overrides.contains(where: { $0.0 == key }) { return "comes from --set" }
+        if let entry = lesson.front.last(where: { $0.key == key }) { return "is set at \(lesson.file):\(entry.line):1" }
+        return "is the default"
     }
 
     /// True once every cell ran.

@@ -1,4 +1,5 @@
 import Foundation
+import LessonKit
 
 /// Why a site could not be written, with what to do about it.
 public struct SiteError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -23,30 +24,36 @@ public struct SiteWriter {
         self.force = force
     }
 
+    /// Everything `write` would refuse that can be known before the site is built: the folder (or its
+    /// parent) is missing, is a file, is not writable, or is someone else's non-empty folder.
+    public func preflight() throws {
+        let fm = FileManager.default
+        let path = directory.path
+        if let problem = PathCheck.problemWritingFolder(path) {
+            throw SiteError("cannot write the site to \(path): \(problem)")
+        }
+        let existing = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".learnerlens-staging-") }
+        if SiteManifest.read(in: directory) == nil, !existing.isEmpty, !force {
+            throw SiteError(
+                "\(path) is not empty and is not a LearnerLens site (no \(SiteManifest.fileName)); choose an empty or new folder, or pass --force to write into it anyway (nothing of yours is deleted)"
+            )
+        }
+    }
+
     /// Writes `files` (the manifest among them) and returns the names of stale files removed.
     @discardableResult
     public func write(_ files: [SiteFile]) throws -> [String] {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
         let path = directory.path
-        if fm.fileExists(atPath: path, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw SiteError("\(path) exists and is not a folder") }
-        } else {
-            // Only the folder itself is created: a missing parent is more likely a typo than a wish.
-            guard isDirectory(directory.deletingLastPathComponent()) else {
-                throw SiteError("cannot create \(path): its parent folder \(directory.deletingLastPathComponent().path) does not exist")
-            }
+        try preflight()
+        if !isDirectory(directory) {
+            // Only the folder itself is created (preflight checked its parent): a missing parent is
+            // more likely a typo than a wish.
             do { try fm.createDirectory(at: directory, withIntermediateDirectories: false) } catch {
                 throw SiteError("cannot create \(path): \(error.localizedDescription)")
             }
         }
         let old = SiteManifest.read(in: directory)
-        let existing = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".learnerlens-staging-") }
-        if old == nil, !existing.isEmpty, !force {
-            throw SiteError(
-                "\(path) is not empty and is not a LearnerLens site (no \(SiteManifest.fileName)); choose an empty or new folder, or pass --force to write into it anyway (nothing of yours is deleted)"
-            )
-        }
         for file in files where !SiteManifest.isSafeName(file.name) && file.name != SiteManifest.fileName {
             throw SiteError("refusing to write '\(file.name)': site files must be plain names inside the folder")
         }

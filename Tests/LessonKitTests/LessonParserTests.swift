@@ -42,11 +42,55 @@ import Testing
         }
     }
 
-    @Test func hugeFilesAndDirectoriesAreRefused() {
+    @Test func hugeDataIsRefusedBeforeParsing() {
         let big = Data(repeating: UInt8(ascii: "a"), count: LessonParser.maxBytes + 1)
         #expect(throws: LessonErrors.self) { try LessonParser.parse(big, file: "big.md") }
-        do { _ = try LessonParser.read(Support.here) } catch {
-            #expect(error.description.hasSuffix("is a directory; expected a lesson file (.md)"))
-        }
+    }
+
+    /// The case: a real 10 MB file on disk, refused from its size without being read.
+    @Test func aTenMegabyteFileIsRefused() throws {
+        let dir = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("big.md")
+        try Data(("---\ntitle: Big\n---\n" + String(repeating: "words ", count: 10_000_000 / 6)).utf8).write(to: file)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+        #expect(size >= 10_000_000)
+        let error = try #require(throws: LessonErrors.self) { try LessonParser.read(file) }
+        #expect(error.description == "\(file.path):1:1: file is \(size) bytes; lessons are limited to 1000000 bytes")
+    }
+
+    /// A path that is not a regular file is read only up to the limit (this would never end otherwise).
+    @Test func anEndlessStreamIsCutAtTheLimit() throws {
+        let error = try #require(throws: LessonErrors.self) { try LessonParser.read(URL(fileURLWithPath: "/dev/zero")) }
+        #expect(error.description == "/dev/zero:1:1: file is more than 1000000 bytes; lessons are limited to 1000000 bytes")
+    }
+
+    @Test func aDirectoryIsRefused() throws {
+        let error = try #require(throws: LessonErrors.self) { try LessonParser.read(Support.here) }
+        #expect(error.description == "\(Support.here.path):1:1: is a directory; expected a lesson file (.md)")
+    }
+
+    @Test func missingFilesSayWhichPartOfThePathIsWrong() throws {
+        let dir = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let missing = dir.appendingPathComponent("nope.md")
+        let gone = try #require(throws: LessonErrors.self) { try LessonParser.read(missing) }
+        #expect(gone.description == "\(missing.path):1:1: no such lesson file")
+        let file = dir.appendingPathComponent("notes.txt")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        let through = file.appendingPathComponent("x.md")
+        let error = try #require(throws: LessonErrors.self) { try LessonParser.read(through) }
+        #expect(error.description == "\(through.path):1:1: \(file.path) is a file, not a folder")
+    }
+
+    @Test(.enabled(if: Support.permissionsEnforced, "chmod 000 does not stop root from reading"))
+    func anUnreadableFileSaysSo() throws {
+        let dir = try Support.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("locked.md")
+        try "---\ntitle: x\n---\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: file.path)
+        let error = try #require(throws: LessonErrors.self) { try LessonParser.read(file) }
+        #expect(error.description == "\(file.path):1:1: cannot be read: permission denied")
     }
 }

@@ -79,4 +79,70 @@ import Testing
         if case .list(let items)? = v { return items }
         return []
     }
+
+    /// The first cells of a lesson up to the body, then a forward pass of the body; `front` and `forwardOptions` vary.
+    static func bodyLesson(front: String, forwardOptions: String = "") -> String {
+        Support.lesson(
+            """
+            ```python
+            #| step: data
+            data = ...
+            ```
+
+            ```python
+            #| step: cnn_config
+            meta = cnn_config(arch)
+            ```
+
+            ```python
+            #| step: create_body
+            body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+            ```
+
+            ```python
+            #| step: forward
+            #| target: body\(forwardOptions)
+            body(x)
+            ```
+            """, front: front)
+    }
+
+    /// An image too small for the arch stops the run at the failing step's line, names the layer
+    /// with PyTorch's words, and points at the line that set image_size.
+    @Test func anImageTooSmallForTheArchNamesTheLayerAndTheLine() throws {
+        let session = try Support.session(Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 8\nclasses: 3"))
+        let error = try #require(throws: LessonDiagnostic.self) { try session.runAll() }
+        #expect(
+            error.description
+                == "t.md:19:4: step create_body failed: an image of 8×8 pixels is too small for squeezenet1_1: 0.5 (MaxPool2d) on input [1, 128, 1, 1]: "
+                + "Given input size: (128x1x1). Calculated output size: (128x0x0). Output size is too small (image_size 8 is set at t.md:4:1)")
+        #expect(session.results.count == 2, "the steps before the body ran")
+    }
+
+    @Test func aConvKernelLargerThanTheImageUsesPyTorchsWords() throws {
+        let session = try Support.session(Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 1\nclasses: 3"))
+        let error = try #require(throws: LessonDiagnostic.self) { try session.runAll() }
+        #expect(error.description.hasPrefix("t.md:19:4: step create_body failed: an image of 1×1 pixels is too small for squeezenet1_1: 0.0 (Conv2d) on input [1, 3, 1, 1]: "))
+        #expect(error.description.contains("Kernel size can't be greater than actual input size (image_size 1 is set at t.md:4:1)"))
+    }
+
+    @Test func aCellsImageSizeAndSetAreNamedAsTheOrigin() throws {
+        let cell = try Support.session(
+            Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 64\nclasses: 3", forwardOptions: "\n#| image_size: 8"))
+        let fromCell = try #require(throws: LessonDiagnostic.self) { try cell.runAll() }
+        #expect(fromCell.description.hasPrefix("t.md:24:4: step forward failed: an image of 8×8 pixels is too small for squeezenet1_1: 0.5 (MaxPool2d)"))
+        #expect(fromCell.description.hasSuffix("(image_size 8 is set at t.md:26:4)"))
+
+        let set = try Support.session(
+            Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 64\nclasses: 3"), overrides: [("image_size", "8")])
+        let fromSet = try #require(throws: LessonDiagnostic.self) { try set.runAll() }
+        #expect(fromSet.description.hasSuffix("(image_size 8 comes from --set)"))
+    }
+
+    /// resnet34 at 8×8 is not an error: as in PyTorch, the grid shrinks to 1×1 and every layer still fits.
+    @Test func resnet34TakesAnEightPixelImageAsPyTorchDoes() throws {
+        let session = try Support.session(Self.bodyLesson(front: "title: T\narch: resnet34\nimage_size: 8\nclasses: 3"))
+        _ = try session.runAll()
+        #expect(session.results[2].facts["out_shape"] == .shape([1, 512, 1, 1]))
+    }
 }

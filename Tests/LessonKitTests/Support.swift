@@ -30,4 +30,19 @@ enum Support {
     static func lesson(_ body: String, front: String = "title: T\narch: resnet18\nimage_size: 64\nclasses: 3") -> String {
         "---\n\(front)\n---\n\n\(body)"
     }
+
+    /// A new empty folder under the system's temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ll-lessonkit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// False when running as root (or any user whom file modes do not stop): chmod tests skip then.
+    static let permissionsEnforced: Bool = {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ll-perm-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8), attributes: [.posixPermissions: 0]) else { return false }
+        defer { try? FileManager.default.removeItem(at: file) }
+        return FileManager.default.contents(atPath: file.path) == nil
+    }()
 }

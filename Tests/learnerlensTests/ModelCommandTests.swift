@@ -47,7 +47,7 @@ import Testing
         (["summary", "--ps", "1.0"], "--ps values must be in [0, 1)"),
         (["summary", "--lin-ftrs", "512,-3"], "--lin-ftrs sizes must be positive"),
         (["summary", "--arch", "vgg16_bn", "--image-size", "16"], "pixels is too small for vgg16_bn"),
-        (["summary", "--weights", "/nonexistent/w.safetensors"], "no such readable file"),
+        (["summary", "--weights", "/nonexistent/w.safetensors"], "--weights /nonexistent/w.safetensors: no such file"),
     ])
     func badOptionsFailClearly(arguments: [String], message: String) throws {
         let r = try CLI.run(arguments)

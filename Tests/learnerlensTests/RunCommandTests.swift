@@ -94,6 +94,50 @@ import Testing
         #expect(directory.status == 1 && directory.stderr.contains("is a directory"))
     }
 
+    /// The issue's case: a lesson whose image_size is too small for its arch. `check` cannot know
+    /// (it runs no tensors); `run` stops at the failing step's line, names the layer in PyTorch's
+    /// words and the line that set image_size. resnet34 itself takes 8×8, as in PyTorch.
+    @Test func anImageTooSmallForTheArchIsLocated() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ll-small-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lesson = dir.appendingPathComponent("tiny.md")
+        try """
+        ---
+        title: Too small
+        arch: squeezenet1_1
+        image_size: 8
+        ---
+
+        ```python
+        #| step: data
+        data = ...
+        ```
+
+        ```python
+        #| step: cnn_config
+        meta = cnn_config(arch)
+        ```
+
+        ```python
+        #| step: create_body
+        body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
+        ```
+        """.write(to: lesson, atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", lesson.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        let r = try CLI.run(["run", lesson.path])
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.contains(
+                "error: \(lesson.path):18:4: step create_body failed: an image of 8×8 pixels is too small for squeezenet1_1: 0.5 (MaxPool2d) on input [1, 128, 1, 1]: Given input size: (128x1x1). Calculated output size: (128x0x0). Output size is too small (image_size 8 is set at \(lesson.path):4:1)"
+            ), "\(r.stderr)")
+        #expect(!r.stderr.contains("Fatal error"))
+        let resnet = try CLI.run(["run", lesson.path, "--set", "arch=resnet34", "--format", "markdown"])
+        #expect(resnet.status == 0, "\(resnet.stderr)")
+        #expect(resnet.stdout.contains("[1, 512, 1, 1]"))
+    }
+
     @Test func checkAndListBuiltins() throws {
         let check = try CLI.run(["check"])
         #expect(check.status == 0, "\(check.stderr)")

@@ -46,10 +46,8 @@ public struct CreateBodyStep: LessonStep {
         let wasTraining = body.training
         body.eval()
         let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
-        let out: Tensor
-        do { out = try body(input) } catch {
-            throw StepError("an image of \(p.imageSize)×\(p.imageSize) pixels does not fit \(arch.rawValue)'s body: \(error)")
-        }
+        // A layer too small for the image throws ForwardError; the session words it (LessonSession.explain).
+        let out = try body(input)
         body.train(wasTraining)
 
         let allNames = full.namedChildren.map(\.name)

@@ -38,6 +38,10 @@ struct Forward: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            // Every path first, before any model is built: a typo costs nothing.
+            try FileChecks.readable(model.weights ?? "", option: "--weights")
+            try FileChecks.readable(input, option: "--input")
+            try FileChecks.writable(output, option: "--output")
             let arch = try model.architecture()
             let weightsURL = URL(fileURLWithPath: model.weights ?? "")
             let state = try SafetensorsArchive.read(contentsOf: weightsURL)

@@ -62,8 +62,10 @@ struct Html: ParsableCommand {
                 return
             }
             let dir = URL(fileURLWithPath: out!)
+            let writer = SiteWriter(directory: dir, force: force)
+            try writer.preflight()  // before building: a bad --out costs nothing
             let files = try SiteBuilder(options: options, version: LearnerLensVersion.string).build(progress: progress)
-            let removed = try SiteWriter(directory: dir, force: force).write(files)
+            let removed = try writer.write(files)
             print("wrote \(files.count) files to \(dir.path)")
             for name in files.map(\.name) { print("  \(name)") }
             for name in removed { print("  removed \(name) (no longer generated)") }

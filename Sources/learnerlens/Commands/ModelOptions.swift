@@ -84,6 +84,7 @@ struct ModelOptions: ParsableArguments {
         let a = try architecture()
         let data = classes == 37 ? DataBunch.pets : try DataBunch(classCount: classes)
         let pretrained = loadingPretrained && !noPretrained
+        if pretrained, let weights { try FileChecks.readable(weights, option: "--weights") }
         let lookup = !pretrained ? nil : PretrainedWeights.locate(a, explicit: weights.map { URL(fileURLWithPath: $0) })
         if let lookup, lookup.file == nil {
             Console.note(

@@ -35,6 +35,8 @@ struct Notebook: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            // Before running the lesson: a bad --out costs nothing.
+            if out != "-" { try FileChecks.writable(out, option: "--out") }
             let options = SiteOptions(lessons: [lesson], settings: settings, randomWeights: randomWeights)
             let builder = SiteBuilder(options: options, version: LearnerLensVersion.string)
             let run = try LessonRun.execute(try BuiltinLessons.load(lesson), overrides: options.overrides, locateWeights: builder.locateWeights)
@@ -48,7 +50,7 @@ struct Notebook: ParsableCommand {
                 throw CLIError("\(out) exists and is not a LearnerLens notebook; pass --force to replace it")
             }
             do { try Data(json.utf8).write(to: url, options: .atomic) } catch {
-                throw CLIError("cannot write \(out): \(error.localizedDescription)")
+                throw CLIError("cannot write \(out): \(FileChecks.reason(error))")
             }
             print("wrote \(out) (\(run.stepCount) code cells)")
         }
