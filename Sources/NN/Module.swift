@@ -56,6 +56,9 @@ open class Module {
         return y
     }
 
+    /// Whether anyone listens to this module's calls (fused execution then steps aside).
+    final var hasHooks: Bool { !hooks.isEmpty }
+
     /// Calls the child named `name`, prefixing its name to the path of any error.
     public final func run(_ name: String, _ x: Tensor) throws -> Tensor {
         guard let child = child(name) else { throw TensorError("\(typeName) has no child '\(name)'") }

@@ -3,7 +3,9 @@ import Tensors
 /// A learnable tensor shared by reference, like `nn.Parameter`: freezing flips `requiresGrad`.
 public final class Parameter {
     /// The current values.
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Bumped on every change of `value`, so that kernels prepared from it know when to redo.
+    public private(set) var version = 0
     /// Whether an optimiser would update it (`requires_grad`).
     public var requiresGrad: Bool
 
@@ -20,7 +22,9 @@ public final class Parameter {
 /// A non-learnable tensor a module keeps in its state dict (`running_mean`, `num_batches_tracked`).
 public final class Buffer {
     /// The current values.
-    public var value: Tensor
+    public var value: Tensor { didSet { version &+= 1 } }
+    /// Bumped on every change of `value`.
+    public private(set) var version = 0
     /// How the buffer is stored in a state dict (PyTorch keeps `num_batches_tracked` as int64).
     public let dtype: SafetensorsDType
 

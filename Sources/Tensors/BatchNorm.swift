@@ -59,14 +59,26 @@ extension Tensor {
                 }
             }
         } else {
-            for ch in 0..<c {
-                let invStd = 1 / (running.variance.storage[ch] + eps).squareRoot()
-                let g = gamma?[ch] ?? 1, b = beta?[ch] ?? 0
-                scale[ch] = g * invStd
-                shift[ch] = b - running.mean.storage[ch] * g * invStd
-            }
+            (scale, shift) = evalScaleShift(weight: weight, bias: bias, running: running, eps: eps)
         }
         return x.scaledPerChannel(scale: scale, shift: shift)
+    }
+
+    /// Eval-mode batch norm as `y = x · scale[c] + shift[c]`, with `scale = γ / √(var + ε)` and
+    /// `shift = β − mean · scale`: what `batchNorm` applies, and what folding it into the
+    /// preceding convolution multiplies into the weights and adds to the bias.
+    public static func evalScaleShift(
+        weight: Tensor?, bias: Tensor?, running: RunningStatistics, eps: Float
+    ) -> (scale: [Float], shift: [Float]) {
+        let c = running.mean.count
+        var scale = [Float](repeating: 1, count: c), shift = [Float](repeating: 0, count: c)
+        for ch in 0..<c {
+            let invStd = 1 / (running.variance.storage[ch] + eps).squareRoot()
+            let g = weight?.storage[ch] ?? 1, b = bias?.storage[ch] ?? 0
+            scale[ch] = g * invStd
+            shift[ch] = b - running.mean.storage[ch] * g * invStd
+        }
+        return (scale, shift)
     }
 
     /// `y = x · scale[c] + shift[c]` along dimension 1.

@@ -79,13 +79,25 @@ public final class ConvKernel {
     }
 
     /// The algorithm `.automatic` picks for an input shape `[N, C, H, W]`: Winograd for 3×3
-    /// stride-1 layers (F(4×4) when the map is big enough for 4×4 tiles to pay, else F(2×2)),
-    /// im2col for everything else. The thresholds come from `learnerlens bench --op conv`
-    /// measurements (docs/performance.md).
+    /// stride-1 layers with at least 8 input channels — F(4×4) on maps of 32×32 and more, F(2×2)
+    /// on smaller ones, where 4×4 tiles round the map up and make the GEMMs too narrow — and im2col
+    /// for everything else. The thresholds come from `learnerlens bench --op conv` on the ResNet
+    /// stage shapes (docs/performance.md).
     public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
         guard Backend.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
         let oh = inputShape[2] + 2 * geometry.padding.0 - 2, ow = inputShape[3] + 2 * geometry.padding.1 - 2
-        return oh >= 10 && ow >= 10 ? .winograd(.f4) : .winograd(.f2)
+        return oh >= 32 && ow >= 32 ? .winograd(.f4) : .winograd(.f2)
+    }
+
+    /// The output shape for a `[N, C, H, W]` input (not checked: the call checks).
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        guard inputShape.count == 4 else { return [] }
+        let g = geometry
+        return [
+            inputShape[0], weight.shape[0],
+            ConvGeometry.outputSize(inputShape[2], kernel: g.kernel.0, stride: g.stride.0, padding: g.padding.0, dilation: g.dilation.0),
+            ConvGeometry.outputSize(inputShape[3], kernel: g.kernel.1, stride: g.stride.1, padding: g.padding.1, dilation: g.dilation.1),
+        ]
     }
 
     /// `F.conv2d(input, weight, bias, …)`, then the epilogue.

@@ -149,23 +149,40 @@ struct Matrix {
         rows = m.map { row in row.enumerated().compactMap { $0.element == 0 ? nil : ($0.offset, $0.element) } }
     }
 
-    /// `dst(r)[t] = Σ_j self[r][j] · src(j)[t]` for `t < count`, every row `r`. Each term is one
-    /// vector loop over `t`.
+    /// `dst(r)[t] = Σ_j self[r][j] · src(j)[t]` for `t < count`, every row `r`.
     @inline(__always)
-    func apply(
-        _ src: (Int) -> UnsafePointer<Float>, _ dst: (Int) -> UnsafeMutablePointer<Float>, count: Int
+    func apply(_ src: (Int) -> UnsafePointer<Float>, _ dst: (Int) -> UnsafeMutablePointer<Float>, count: Int) {
+        for (r, terms) in rows.enumerated() { Matrix.combine(terms, src, into: dst(r), count: count) }
+    }
+
+    /// `d[t] = Σ value · src(column)[t]` over the terms, in one vector loop (up to six terms;
+    /// a longer row takes further passes).
+    @inline(__always)
+    static func combine(
+        _ terms: [(column: Int, value: Float)], _ src: (Int) -> UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
+        count: Int
     ) {
-        for (r, terms) in rows.enumerated() {
-            let d = dst(r)
-            guard let head = terms.first else {
-                d.update(repeating: 0, count: count)
-                continue
-            }
-            let s0 = src(head.column), c0 = head.value
-            for t in 0..<count { d[t] = c0 * s0[t] }
-            for term in terms.dropFirst() {
-                let s = src(term.column), cv = term.value
-                for t in 0..<count { d[t] += cv * s[t] }
+        func s(_ i: Int) -> (UnsafePointer<Float>, Float) { (src(terms[i].column), terms[i].value) }
+        switch terms.count {
+        case 0: d.update(repeating: 0, count: count)
+        case 1:
+            let (p0, c0) = s(0)
+            for t in 0..<count { d[t] = c0 * p0[t] }
+        case 2:
+            let (p0, c0) = s(0), (p1, c1) = s(1)
+            for t in 0..<count { d[t] = c0 * p0[t] + c1 * p1[t] }
+        case 3:
+            let (p0, c0) = s(0), (p1, c1) = s(1), (p2, c2) = s(2)
+            for t in 0..<count { d[t] = c0 * p0[t] + c1 * p1[t] + c2 * p2[t] }
+        case 4:
+            let (p0, c0) = s(0), (p1, c1) = s(1), (p2, c2) = s(2), (p3, c3) = s(3)
+            for t in 0..<count { d[t] = c0 * p0[t] + c1 * p1[t] + c2 * p2[t] + c3 * p3[t] }
+        default:
+            let (p0, c0) = s(0), (p1, c1) = s(1), (p2, c2) = s(2), (p3, c3) = s(3), (p4, c4) = s(4)
+            for t in 0..<count { d[t] = c0 * p0[t] + c1 * p1[t] + c2 * p2[t] + c3 * p3[t] + c4 * p4[t] }
+            for i in 5..<terms.count {
+                let (p, c) = s(i)
+                for t in 0..<count { d[t] += c * p[t] }
             }
         }
     }
@@ -173,18 +190,19 @@ struct Matrix {
 
 /// Per-thread buffers for the input transform of one channel plane.
 ///
-/// Every pass is a contiguous vector loop: the vertical half of `Bᵀ d B` runs along whole padded
-/// rows; the rows are then split into m phases (`phase[r][x'] = row[m·x' + r]`), so that tap `j` of
-/// every tile of a tile-row sits at `phase[j mod m][tile + j / m]` and the horizontal half runs along
-/// the tiles, too.
+/// The zero-padded plane is stored split into m×m phases — `split[ry][rx][y'][x']` holds padded
+/// pixel (m·y' + ry, m·x' + rx) — so that tap (i, j) of every tile is one contiguous run:
+/// `split[i mod m][j mod m][tileY + i / m][tileX + j / m]`. Both halves of `Bᵀ d B` are then
+/// vector loops over all tiles at once (each run carries one spare column per tile-row, dropped
+/// when the result is copied out).
 private struct InputScratch {
     let variant: Winograd
     let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
-    let paddedH: Int, paddedW: Int, phaseW: Int
-    var padded: [Float]
-    var vertical: [Float]  // [ty][k][x]
-    var phases: [Float]  // [k][r][ty][x']
-    var flat: [Float]  // one transformed position over the tiles, with one spare column per tile-row
+    /// Rows and columns of one phase: one more than the tiles, for the taps past m.
+    let splitH: Int, splitW: Int
+    var split: [Float]  // [ry][rx][y'][x'] plus one spare row
+    var vertical: [Float]  // [k][rx][y'][x']: after the vertical half, same layout
+    var flat: [Float]  // one transformed position over the tiles, splitW per tile-row
 
     init(_ variant: Winograd, h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
         self.variant = variant
@@ -194,13 +212,11 @@ private struct InputScratch {
         self.tilesX = tilesX
         self.padding = padding
         let m = variant.m, a = variant.alpha
-        paddedH = tilesY * m + 2
-        paddedW = tilesX * m + 2
-        phaseW = tilesX + 1
-        padded = [Float](repeating: 0, count: paddedH * paddedW)
-        vertical = [Float](repeating: 0, count: tilesY * a * paddedW)
-        phases = [Float](repeating: 0, count: a * m * tilesY * phaseW)
-        flat = [Float](repeating: 0, count: tilesY * phaseW)
+        splitH = tilesY + 1
+        splitW = tilesX + 1
+        split = [Float](repeating: 0, count: (m * m * splitH + 1) * splitW)
+        vertical = [Float](repeating: 0, count: (a * m * splitH + 1) * splitW)
+        flat = [Float](repeating: 0, count: tilesY * splitW)
     }
 
     /// Writes position ξ of every tile of `plane` to `dst + ξ·positionStride + tile`.
@@ -208,63 +224,46 @@ private struct InputScratch {
         _ plane: UnsafePointer<Float>, bT: Matrix, into dst: UnsafeMutablePointer<Float>, positionStride: Int
     ) {
         let m = variant.m, a = variant.alpha
-        let (ph, pw) = padding, (hh, ww, pH, pW, tY, tX, qW) = (h, w, paddedH, paddedW, tilesY, tilesX, phaseW)
-        padded.withUnsafeMutableBufferPointer { pBuf in
+        let (ph, pw) = padding, (hh, ww, tY, tX, sH, sW) = (h, w, tilesY, tilesX, splitH, splitW)
+        let phase = sH * sW  // floats per phase
+        split.withUnsafeMutableBufferPointer { sBuf in
             vertical.withUnsafeMutableBufferPointer { vBuf in
-                phases.withUnsafeMutableBufferPointer { qBuf in
-                    flat.withUnsafeMutableBufferPointer { fBuf in
-                        let p = pBuf.baseAddress!, v = vBuf.baseAddress!, q = qBuf.baseAddress!, f = fBuf.baseAddress!
-                        // The plane inside its zero border (padding, plus the round-up to whole tiles).
-                        p.update(repeating: 0, count: pH * pW)
-                        let x0 = max(0, -pw), x1 = min(ww, pW - pw)
-                        if x1 > x0 {
-                            for y in max(0, -ph)..<min(hh, pH - ph) {
-                                (p + (y + ph) * pW + x0 + pw).update(from: plane + y * ww + x0, count: x1 - x0)
+                flat.withUnsafeMutableBufferPointer { fBuf in
+                    let sp = sBuf.baseAddress!, vp = vBuf.baseAddress!, f = fBuf.baseAddress!
+                    // The plane into its phases; everything else (padding, round-up) stays zero.
+                    sp.update(repeating: 0, count: sBuf.count)
+                    for y in 0..<hh {
+                        let py = y + ph
+                        guard py < m * sH else { break }
+                        let row = plane + y * ww
+                        for rx in 0..<m {
+                            let out = sp + ((py % m) * m + rx) * phase + (py / m) * sW
+                            // Columns x with (x + pw) mod m == rx, as x' = (x + pw) / m.
+                            let firstX = ((rx - pw) % m + m) % m
+                            var x = firstX, xq = (firstX + pw) / m
+                            while x < ww && xq < sW {
+                                out[xq] = row[x]
+                                x += m
+                                xq += 1
                             }
                         }
-                        // Vertical: row k of tile-row ty = Σ_i Bᵀ[k][i] · padded row (ty·m + i).
-                        for ty in 0..<tY {
-                            let rows = p + ty * m * pW, out = v + ty * a * pW
-                            bT.apply({ UnsafePointer(rows + $0 * pW) }, { out + $0 * pW }, count: pW)
-                        }
-                        // Phases: q[k][r][ty][x'] = vertical[ty][k][m·x' + r].
-                        for k in 0..<a {
-                            for r in 0..<m {
-                                let width = (pW - r + m - 1) / m
-                                for ty in 0..<tY {
-                                    let src = v + (ty * a + k) * pW + r, out = q + ((k * m + r) * tY + ty) * qW
-                                    for x in 0..<width { out[x] = src[x * m] }
-                                }
-                            }
-                        }
-                        // Horizontal: V[k·α + l] = Σ_j Bᵀ[l][j] · tap j, over all tiles (one spare
-                        // column per tile-row, dropped when copying out).
-                        let span = tY * qW - 1
-                        for k in 0..<a {
-                            for l in 0..<a {
-                                Matrix.combine(bT.rows[l], { j in UnsafePointer(q + (k * m + j % m) * tY * qW + j / m) }, into: f, count: span)
-                                let out = dst + (k * a + l) * positionStride
-                                for ty in 0..<tY { (out + ty * tX).update(from: f + ty * qW, count: tX) }
-                            }
+                    }
+                    // Vertical half: row k = Σ_i Bᵀ[k][i] · tap row i, for every column phase and tile.
+                    let runV = m * phase
+                    bT.apply(
+                        { i in UnsafePointer(sp + (i % m) * m * phase + (i / m) * sW) }, { k in vp + k * runV }, count: runV)
+                    // Horizontal half: V[k·α + l] = Σ_j Bᵀ[l][j] · tap column j.
+                    let runH = tY * sW - 1
+                    for k in 0..<a {
+                        let rows = vp + k * runV
+                        for l in 0..<a {
+                            Matrix.combine(bT.rows[l], { j in UnsafePointer(rows + (j % m) * phase + j / m) }, into: f, count: runH)
+                            let out = dst + (k * a + l) * positionStride
+                            for ty in 0..<tY { (out + ty * tX).update(from: f + ty * sW, count: tX) }
                         }
                     }
                 }
             }
-        }
-    }
-}
-
-extension Matrix {
-    /// `dst[t] = Σ terms: value · src(column)[t]`.
-    @inline(__always)
-    static func combine(
-        _ terms: [(column: Int, value: Float)], _ src: (Int) -> UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        let s0 = src(terms[0].column), c0 = terms[0].value
-        for t in 0..<count { d[t] = c0 * s0[t] }
-        for term in terms.dropFirst() {
-            let s = src(term.column), cv = term.value
-            for t in 0..<count { d[t] += cv * s[t] }
         }
     }
 }

@@ -16,10 +16,8 @@ public final class BasicBlock: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        var out = try run("relu", run("bn1", run("conv1", x)))
-        out = try run("bn2", run("conv2", out))
-        let identity = child("downsample") == nil ? x : try run("downsample", x)
-        return try run("relu", Tensor.add(out, identity))
+        let out = try runConvBN("conv1", "bn1", relu: "relu", x)
+        return try runConvBN("conv2", "bn2", residual: { try self.identity(x) }, relu: "relu", out)
     }
 }
 
@@ -40,11 +38,9 @@ public final class Bottleneck: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        var out = try run("relu", run("bn1", run("conv1", x)))
-        out = try run("relu", run("bn2", run("conv2", out)))
-        out = try run("bn3", run("conv3", out))
-        let identity = child("downsample") == nil ? x : try run("downsample", x)
-        return try run("relu", Tensor.add(out, identity))
+        var out = try runConvBN("conv1", "bn1", relu: "relu", x)
+        out = try runConvBN("conv2", "bn2", relu: "relu", out)
+        return try runConvBN("conv3", "bn3", residual: { try self.identity(x) }, relu: "relu", out)
     }
 }
 
@@ -93,10 +89,17 @@ public final class ResNet: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        var y = x
-        for name in ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"] {
+        var y = try runConvBN("conv1", "bn1", relu: "relu", x)
+        for name in ["maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool"] {
             y = try run(name, y)
         }
         return try run("fc", y.flattened())
+    }
+}
+
+extension Module {
+    /// A residual block's shortcut: the input itself, or its `downsample` (1×1 conv + batch norm).
+    fileprivate func identity(_ x: Tensor) throws -> Tensor {
+        child("downsample") == nil ? x : try run("downsample", x)
     }
 }

@@ -34,8 +34,11 @@ public final class Conv2d: Module {
     /// The bias parameter, if the layer has one.
     public var bias: Parameter? { parameter("bias") }
 
+    /// The kernel last prepared from this layer's weights (see `kernel(foldedWith:)`).
+    var preparedKernel: PreparedKernel?
+
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try Tensor.conv2d(x, weight: weight.value, bias: bias?.value, geometry)
+        try kernel()(x)
     }
 
     public override func resetParameters(generator: inout RandomGenerator) {

@@ -28,7 +28,19 @@ public final class Sequential: Module {
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         var y = x
-        for (name, _) in namedChildren { y = try run(name, y) }
+        let layers = namedChildren
+        var i = 0
+        while i < layers.count {
+            // conv → BatchNorm2d (→ ReLU) may run fused (see `runConvBN`).
+            if layers[i].module is Conv2d, i + 1 < layers.count, layers[i + 1].module is BatchNorm2d {
+                let relu = i + 2 < layers.count && layers[i + 2].module is ReLU ? layers[i + 2].name : nil
+                y = try runConvBN(layers[i].name, layers[i + 1].name, relu: relu, y)
+                i += relu == nil ? 2 : 3
+                continue
+            }
+            y = try run(layers[i].name, y)
+            i += 1
+        }
         return y
     }
 }
