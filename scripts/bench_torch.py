@@ -75,6 +75,8 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--format", choices=["text", "json"], default="text")
+    ap.add_argument("--stages", action="store_true",
+                    help="also time each stage on its own: resnets' stem (conv1, bn1, relu, maxpool), then layer1-4")
     args = ap.parse_args(argv)
 
     baseline_rss_mb = rss_mb()   # after `import torch` (the CUDA wheel maps large libraries)
@@ -95,6 +97,23 @@ def main(argv=None) -> int:
             times.append((time.perf_counter() - t0) * 1000.0)
         out_shape = list(y.shape)
 
+    stages = []
+    if args.stages:
+        children = list(body.children())
+        groups = [("stem", nn.Sequential(*children[:4]))] + [(f"layer{i}", c) for i, c in enumerate(children[4:], 1)]
+        h = x
+        with torch.no_grad():
+            for name, part in groups:
+                for _ in range(args.warmup):
+                    out = part(h)
+                ts = []
+                for _ in range(args.iterations):
+                    t0 = time.perf_counter()
+                    out = part(h)
+                    ts.append((time.perf_counter() - t0) * 1000.0)
+                stages.append({"name": name, "median_ms": round(statistics.median(ts), 3)})
+                h = out
+
     median_ms = statistics.median(times)
     min_ms = min(times)
     peak_rss_mb = rss_mb()
@@ -113,6 +132,8 @@ def main(argv=None) -> int:
         "torchvision_version": torchvision.__version__,
         "times_ms": [round(t, 3) for t in times],
     }
+    if stages:
+        res["stages"] = stages
     if args.format == "json":
         print(json.dumps(res))
     else:

@@ -54,6 +54,7 @@ extension Tensor {
     public static func maxPool2d(_ x: Tensor, _ g: PoolGeometry) throws(TensorError) -> Tensor {
         let (oh, ow) = try g.validate(x, "max_pool2d")
         let (h, w) = (x.shape[2], x.shape[3])
+        if g.dilation == (1, 1) { return x.separableMaxPool(g, oh: oh, ow: ow) }
         return x.mapPlanes(oh: oh, ow: ow) { plane, r, q in
             var best = -Float.infinity
             for i in 0..<g.kernel.0 {
@@ -133,6 +134,50 @@ extension Tensor {
     }
 
     /// Builds `[N, C, oh, ow]` by evaluating `value(plane, row, col)` on every input plane.
+    /// Max pooling without dilation as two 1-D passes per plane — the maximum over the window's
+    /// rows for every column (vector loops along whole rows), then over its columns — the same
+    /// values as the 2-D window (a maximum is a maximum in any grouping, NaN included).
+    func separableMaxPool(_ g: PoolGeometry, oh: Int, ow: Int) -> Tensor {
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        var out = Tensor(uninitialized: [n, c, oh, ow])
+        storage.withUnsafeBufferPointer { src in
+            out.storage.withUnsafeMutableBufferPointer { dst in
+                let x = src.baseAddress!, y = dst.baseAddress!
+                Parallel.ranges(n * c) { planes in
+                    let column = UnsafeMutablePointer<Float>.allocate(capacity: w)
+                    defer { column.deallocate() }
+                    for p in planes {
+                        let plane = x + p * h * w, target = y + p * oh * ow
+                        for r in 0..<oh {
+                            // Down: column[x] = max of plane[window r][x].
+                            let h0 = max(0, r * g.stride.0 - g.padding.0), h1 = min(h, r * g.stride.0 - g.padding.0 + g.kernel.0)
+                            column.update(repeating: -.infinity, count: w)
+                            for ih in h0..<max(h0, h1) {
+                                let row = plane + ih * w
+                                for q in 0..<w {
+                                    let v = row[q], best = column[q]
+                                    column[q] = v > best || v != v ? v : best
+                                }
+                            }
+                            // Across: out[r][q] = max of column[window q].
+                            let o = target + r * ow
+                            for q in 0..<ow {
+                                let w0 = max(0, q * g.stride.1 - g.padding.1), w1 = min(w, q * g.stride.1 - g.padding.1 + g.kernel.1)
+                                var best = -Float.infinity
+                                for iw in w0..<max(w0, w1) {
+                                    let v = column[iw]
+                                    best = v > best || v != v ? v : best
+                                }
+                                o[q] = best
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
     func mapPlanes(oh: Int, ow: Int, _ value: (UnsafePointer<Float>, Int, Int) -> Float) -> Tensor {
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         var out = Tensor.zeros([n, c, oh, ow])

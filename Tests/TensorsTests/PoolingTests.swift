@@ -4,6 +4,41 @@ import Testing
 @Suite struct PoolingTests {
     let ramp = Tensor(shape: [1, 1, 4, 4], storage: (0..<16).map(Float.init))
 
+    @Test(arguments: [
+        PoolGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+        PoolGeometry(kernel: (2, 2)),
+        PoolGeometry(kernel: (3, 3), stride: (2, 2), ceilMode: true),
+        PoolGeometry(kernel: (3, 2), stride: (1, 2), padding: (1, 1), ceilMode: true),
+    ])
+    func maxPoolMatchesWindowLoopsNaNIncluded(_ g: PoolGeometry) throws {
+        var gen = RandomGenerator(seed: 11)
+        var x = Tensor.normal([2, 3, 11, 9], generator: &gen)
+        x.storage[10] = .nan  // row 1, column 1: inside a window of every geometry here
+        x.storage[5 * 99 + 40] = -.infinity
+        let fast = try Tensor.maxPool2d(x, g)
+        // The window as PyTorch defines it, one output at a time.
+        let (h, w) = (11, 9)
+        let (oh, ow) = (fast.shape[2], fast.shape[3])
+        for plane in 0..<6 {
+            for r in 0..<oh {
+                for q in 0..<ow {
+                    var best = -Float.infinity
+                    for i in 0..<g.kernel.0 {
+                        for j in 0..<g.kernel.1 {
+                            let ih = r * g.stride.0 - g.padding.0 + i, iw = q * g.stride.1 - g.padding.1 + j
+                            guard ih >= 0, ih < h, iw >= 0, iw < w else { continue }
+                            let v = x.storage[plane * h * w + ih * w + iw]
+                            if v > best || v.isNaN { best = v }
+                        }
+                    }
+                    let got = fast.storage[plane * oh * ow + r * ow + q]
+                    #expect(got == best || (got.isNaN && best.isNaN), "plane \(plane) at \(r),\(q)")
+                }
+            }
+        }
+        #expect(fast.storage.contains { $0.isNaN })
+    }
+
     @Test func maxPoolWithPaddingIgnoresPadding() throws {
         let x = Tensor(shape: [1, 1, 4, 4], storage: (0..<16).map { -Float($0) })
         let y = try Tensor.maxPool2d(x, PoolGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)))

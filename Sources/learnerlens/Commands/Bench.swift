@@ -49,6 +49,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "model: run the reference path (im2col everywhere, no BatchNorm folding) instead of the fast paths.")
     var reference = false
 
+    @Flag(help: "model: also time each stage on its own (a ResNet's stem — conv1, bn1, relu, maxpool — then layer1–4).")
+    var stages = false
+
     enum BenchFormat: String, ExpressibleByArgument { case text, json }
     enum BenchOp: String, ExpressibleByArgument { case model, conv }
     enum AlgorithmChoice: String, ExpressibleByArgument {
@@ -141,11 +144,25 @@ struct Bench: ParsableCommand {
             var y = expected
             let times = try timings { y = try body(x) }
             let median = Self.median(times)
+            var stageTimes: [StageTime] = []
+            if stages {
+                let children = body.children
+                let groups = [("stem", Sequential(Array(children.prefix(4))))]
+                    + children.dropFirst(4).enumerated().map { ("layer\($0.offset + 1)", $0.element) }
+                var h = x
+                for (name, part) in groups {
+                    var out = h
+                    let t = try timings { out = try part(h) }
+                    stageTimes.append(StageTime(name: name, medianMs: Self.median(t)))
+                    h = out
+                }
+            }
             let report = BenchReport(
                 arch: a.rawValue, batch: batch, size: size, iterations: iterations, threads: Parallel.threads,
                 medianMs: median, minMs: times[0], gflops: Double(flops) / (median / 1000) / 1e9,
                 gflopPerImage: Double(flops) / Double(batch) / 1e9, peakRssMb: PeakMemory.megabytes, blas: GEMM.configuration,
-                path: reference ? "reference" : "fast", maxRelativeError: y.maxRelativeDifference(from: expected))
+                path: reference ? "reference" : "fast", maxRelativeError: y.maxRelativeDifference(from: expected),
+                stages: stageTimes.isEmpty ? nil : stageTimes)
             switch format {
             case .json: print(Format.json(report))
             case .text:
@@ -154,7 +171,8 @@ struct Bench: ParsableCommand {
                         + "median \(Format.decimal(median, places: 2)) ms · min \(Format.decimal(times[0], places: 2)) ms · "
                         + "\(Format.decimal(report.gflops, places: 1)) GFLOP/s · \(Format.decimal(report.gflopPerImage, places: 2)) GFLOP/image · "
                         + "peak RSS \(Format.decimal(report.peakRssMb, places: 0)) MB\n"
-                        + "\(report.path) path · max relative difference from the reference path \(String(format: "%.1e", report.maxRelativeError))")
+                        + "\(report.path) path · max relative difference from the reference path \(String(format: "%.1e", report.maxRelativeError))"
+                        + stageTimes.map { "\n  \($0.name): \(Format.decimal($0.medianMs, places: 2)) ms" }.joined())
             }
         }
     }
@@ -164,10 +182,19 @@ struct BenchReport: Encodable {
     var arch: String, batch: Int, size: Int, iterations: Int, threads: Int
     var medianMs: Double, minMs: Double, gflops: Double, gflopPerImage: Double, peakRssMb: Double, blas: String
     var path: String, maxRelativeError: Float
+    var stages: [StageTime]?
     enum CodingKeys: String, CodingKey {
-        case arch, batch, size, iterations, threads, gflops, blas, path
+        case arch, batch, size, iterations, threads, gflops, blas, path, stages
         case medianMs = "median_ms", minMs = "min_ms", gflopPerImage = "gflop_per_image", peakRssMb = "peak_rss_mb"
         case maxRelativeError = "max_rel_error"
+    }
+}
+
+struct StageTime: Encodable {
+    var name: String, medianMs: Double
+    enum CodingKeys: String, CodingKey {
+        case name
+        case medianMs = "median_ms"
     }
 }
 
