@@ -131,26 +131,35 @@ public final class ConvKernel {
         if case .winograd = chosen, !Winograd.applies(to: g) { chosen = .im2col }
 
         var out = Tensor(uninitialized: [n, oc, oh, ow])
+        let zeros = [Float](repeating: 0, count: oc)
         input.storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
-                let x = src.baseAddress!, y = dst.baseAddress!
-                switch chosen {
-                case .winograd(let variant):
-                    let u = winogradWeights(variant)
-                    u.withUnsafeBufferPointer { up in
-                        variant.convolve(
-                            x, n: n, c: c, h: h, w: w, padding: g.padding, u: up.baseAddress!, outChannels: oc, into: y,
-                            oh: oh, ow: ow)
-                    }
-                case .im2col, .automatic:
-                    weight.storage.withUnsafeBufferPointer { wt in
-                        Self.im2colConvolve(x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow)
+                (bias?.storage ?? zeros).withUnsafeBufferPointer { b in
+                    (epilogue.residual?.storage ?? zeros).withUnsafeBufferPointer { r in
+                        let x = src.baseAddress!, y = dst.baseAddress!
+                        let pass = OutputPass(
+                            bias: bias == nil ? nil : b.baseAddress, residual: epilogue.residual == nil ? nil : r.baseAddress,
+                            relu: epilogue.relu, planeSize: oh * ow, channels: oc)
+                        switch chosen {
+                        case .winograd(let variant):
+                            // The output transform finishes each row as it writes it.
+                            winogradWeights(variant).withUnsafeBufferPointer { up in
+                                variant.convolve(
+                                    x, n: n, c: c, h: h, w: w, padding: g.padding, u: up.baseAddress!, outChannels: oc,
+                                    into: y, oh: oh, ow: ow, finishing: pass)
+                            }
+                        case .im2col, .automatic:
+                            weight.storage.withUnsafeBufferPointer { wt in
+                                Self.im2colConvolve(
+                                    x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow)
+                            }
+                            if !pass.isIdentity {
+                                Parallel.forEach(n * oc, work: oh * ow) { plane in pass.finish(y, plane: plane, from: 0, count: oh * ow) }
+                            }
+                        }
                     }
                 }
             }
-        }
-        if bias != nil || epilogue.residual != nil || epilogue.relu {
-            out.applyEpilogue(bias: bias, epilogue)
         }
         return out
     }
@@ -249,32 +258,35 @@ extension Tensor {
         let count = Tensor.count(of: shape)
         self.init(shape: shape, storage: [Float](unsafeUninitializedCapacity: count) { _, n in n = count })
     }
+}
 
-    /// `y = y + bias[c] (+ residual)`, then `relu` if asked, per (image, channel) plane in one pass.
-    mutating func applyEpilogue(bias: Tensor?, _ e: ConvEpilogue) {
-        let channels = shape[1], planes = shape[0] * channels
-        let inner = count / max(1, planes)
-        let zeros = [Float](repeating: 0, count: channels)
-        let biasValues = bias?.storage ?? zeros
-        storage.withUnsafeMutableBufferPointer { y in
-            let yp = y.baseAddress!
-            biasValues.withUnsafeBufferPointer { b in
-                (e.residual?.storage ?? []).withUnsafeBufferPointer { r in
-                    // An empty array may still have a base address: go by the residual itself.
-                    let rp = e.residual == nil ? nil : r.baseAddress
-                    Parallel.forEach(planes, work: inner) { plane in
-                        let v = b[plane % channels]
-                        let row = yp + plane * inner
-                        if let rp {
-                            let res = rp + plane * inner
-                            for j in 0..<inner { row[j] = (row[j] + v) + res[j] }
-                        } else {
-                            for j in 0..<inner { row[j] += v }
-                        }
-                        // torch.relu keeps NaN.
-                        if e.relu { for j in 0..<inner where !(row[j] > 0) && !row[j].isNaN { row[j] = 0 } }
-                    }
-                }
+/// The epilogue as raw pointers, applied by the kernels to their output while it is in cache:
+/// `y = y + bias[c]`, `+ residual`, then ReLU (keeping NaN, like `torch.relu`).
+struct OutputPass {
+    let bias: UnsafePointer<Float>?
+    let residual: UnsafePointer<Float>?
+    let relu: Bool
+    /// Elements per (image, channel) plane, and channels per image.
+    let planeSize: Int, channels: Int
+
+    var isIdentity: Bool { bias == nil && residual == nil && !relu }
+
+    /// Finishes `count` outputs of plane `plane` (image · channels + channel) from offset `from`.
+    @inline(__always)
+    func finish(_ y: UnsafeMutablePointer<Float>, plane: Int, from: Int, count: Int) {
+        let start = plane * planeSize + from
+        let row = y + start
+        let b = bias?[plane % channels] ?? 0
+        if let residual {
+            let res = residual + start
+            for j in 0..<count { row[j] = (row[j] + b) + res[j] }
+        } else if bias != nil {
+            for j in 0..<count { row[j] += b }
+        }
+        if relu {
+            for j in 0..<count {
+                let v = row[j]
+                row[j] = v > 0 || v != v ? v : 0
             }
         }
     }

@@ -86,7 +86,8 @@ public enum Winograd: Int, Sendable, CaseIterable {
     /// (`[N, OC, OH, OW]`, fully overwritten). Padding may be any; stride and dilation are 1.
     func convolve(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, padding: (Int, Int),
-        u: UnsafePointer<Float>, outChannels oc: Int, into out: UnsafeMutablePointer<Float>, oh: Int, ow: Int
+        u: UnsafePointer<Float>, outChannels oc: Int, into out: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
+        finishing pass: OutputPass
     ) {
         let m = self.m, a = alpha, positions = a * a
         let tilesY = (oh + m - 1) / m, tilesX = (ow + m - 1) / m, tiles = tilesY * tilesX
@@ -95,8 +96,9 @@ public enum Winograd: Int, Sendable, CaseIterable {
         let capacity = chunk * tiles
         Workspace.withBuffer(positions * c * capacity) { v in
             Workspace.withBuffer(positions * oc * capacity) { product in
-                convolve(x, n: n, c: c, h: h, w: w, padding: padding, u: u, outChannels: oc, into: out, oh: oh, ow: ow,
-                         chunk: chunk, v: v, product: product)
+                convolve(
+                    x, n: n, c: c, h: h, w: w, padding: padding, u: u, outChannels: oc, into: out, oh: oh, ow: ow,
+                    chunk: chunk, v: v, product: product, finishing: pass)
             }
         }
     }
@@ -104,7 +106,7 @@ public enum Winograd: Int, Sendable, CaseIterable {
     private func convolve(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, padding: (Int, Int),
         u: UnsafePointer<Float>, outChannels oc: Int, into out: UnsafeMutablePointer<Float>, oh: Int, ow: Int,
-        chunk: Int, v: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>
+        chunk: Int, v: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>, finishing pass: OutputPass
     ) {
         let m = self.m, positions = alpha * alpha
         let tilesY = (oh + m - 1) / m, tilesX = (ow + m - 1) / m, tiles = tilesY * tilesX
@@ -135,7 +137,7 @@ public enum Winograd: Int, Sendable, CaseIterable {
                     let image = plane / oc, o = plane % oc
                     scratch.transform(
                         product + o * columns + image * tiles, positionStride: oc * columns, aT: aT,
-                        into: out + ((first + image) * oc + o) * oh * ow, oh: oh, ow: ow, tilesX: tilesX)
+                        into: out, plane: (first + image) * oc + o, oh: oh, ow: ow, tilesX: tilesX, finishing: pass)
                 }
             }
         }
@@ -282,30 +284,32 @@ private struct OutputScratch {
 
     /// Reads position ξ of every tile from `src + ξ·positionStride + tile`, writes the OH×OW plane.
     mutating func transform(
-        _ src: UnsafePointer<Float>, positionStride: Int, aT: Matrix, into out: UnsafeMutablePointer<Float>,
-        oh: Int, ow: Int, tilesX: Int
+        _ src: UnsafePointer<Float>, positionStride: Int, aT: Matrix, into y: UnsafeMutablePointer<Float>, plane: Int,
+        oh: Int, ow: Int, tilesX: Int, finishing pass: OutputPass
     ) {
+        let out = y + plane * oh * ow
         let m = variant.m, a = variant.alpha
         let tiles = partial.count / (m * a)
         partial.withUnsafeMutableBufferPointer { fBuf in
             result.withUnsafeMutableBufferPointer { yBuf in
-                let f = fBuf.baseAddress!, y = yBuf.baseAddress!
+                let f = fBuf.baseAddress!, t = yBuf.baseAddress!
                 // Horizontal: F[k][s] = Σ_l Aᵀ[s][l] · M[k·α + l], over all tiles.
                 for k in 0..<a {
                     aT.apply({ src + (k * a + $0) * positionStride }, { f + (k * m + $0) * tiles }, count: tiles)
                 }
                 // Vertical: Y[r][s] = Σ_k Aᵀ[r][k] · F[k][s].
                 for s in 0..<m {
-                    aT.apply({ UnsafePointer(f + ($0 * m + s) * tiles) }, { y + ($0 * m + s) * tiles }, count: tiles)
+                    aT.apply({ UnsafePointer(f + ($0 * m + s) * tiles) }, { t + ($0 * m + s) * tiles }, count: tiles)
                 }
                 // Tiles back into rows, dropping what lies past the plane's edge.
                 for oy in 0..<oh {
                     let ty = oy / m, r = oy % m
                     let row = out + oy * ow
                     for s in 0..<min(m, ow) {
-                        let from = y + (r * m + s) * tiles + ty * tilesX, to = row + s
+                        let from = t + (r * m + s) * tiles + ty * tilesX, to = row + s
                         for tx in 0..<((ow - s + m - 1) / m) { to[tx * m] = from[tx] }
                     }
+                    if !pass.isIdentity { pass.finish(y, plane: plane, from: oy * ow, count: ow) }
                 }
             }
         }
