@@ -151,10 +151,8 @@ public final class ConvKernel {
                         case .im2col, .automatic:
                             weight.storage.withUnsafeBufferPointer { wt in
                                 Self.im2colConvolve(
-                                    x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow)
-                            }
-                            if !pass.isIdentity {
-                                Parallel.forEach(n * oc, work: oh * ow) { plane in pass.finish(y, plane: plane, from: 0, count: oh * ow) }
+                                    x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow,
+                                    finishing: pass)
                             }
                         }
                     }
@@ -174,68 +172,74 @@ public final class ConvKernel {
         return u
     }
 
-    /// im2col + GEMM into `y` (`[N, OC, OH, OW]`, fully overwritten).
+    /// im2col + GEMM into `y` (`[N, OC, OH, OW]`, fully overwritten), then the output pass.
     ///
-    /// Images are unfolded in chunks of about 4096 output columns: large feature maps go one image
-    /// at a time (the unfolded matrix stays cache-sized and the GEMM writes straight into the
-    /// output), small late-stage maps are batched so the GEMM still gets wide matrices.
+    /// Batches of large maps go one image per thread: each thread unfolds its image into its own
+    /// cache-sized buffer (a pointwise stride-1 conv needs none: the image already is the matrix)
+    /// and multiplies straight into the output. One image, or small late-stage maps, go in chunks
+    /// of about 4096 output columns, unfolded together so the GEMM still gets wide matrices, the
+    /// GEMM cut into slices across threads.
     private static func im2colConvolve(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, weight wp: UnsafePointer<Float>, oc: Int, kh: Int, kw: Int,
-        _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int
+        _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int, finishing pass: OutputPass
     ) {
-        let groups = g.groups
         let spatial = oh * ow
         let kRows = c * kh * kw
-        let ocg = oc / groups
-        let kg = (c / groups) * kh * kw
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
+        if n > 1 && Parallel.threads > 1 && spatial >= 512 {
+            Parallel.ranges(n) { images in
+                Workspace.withBuffer(pointwise ? 0 : kRows * spatial) { unfolded in
+                    for i in images {
+                        let image = x + i * c * h * w
+                        if !pointwise {
+                            Im2col.unfold(image, n: 1, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded, parallel: false)
+                        }
+                        multiply(
+                            wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: spatial, groups: g.groups,
+                            into: y + i * oc * spatial, parallel: false)
+                        if !pass.isIdentity { for o in 0..<oc { pass.finish(y, plane: i * oc + o, from: 0, count: spatial) } }
+                    }
+                }
+            }
+            return
+        }
         let chunk = max(1, min(n, 4096 / max(1, spatial)))
         Workspace.withBuffer(pointwise && chunk == 1 ? 0 : kRows * chunk * spatial) { unfolded in
             Workspace.withBuffer(chunk == 1 ? 0 : oc * chunk * spatial) { staged in
-                im2colConvolve(
-                    x, n: n, c: c, h: h, w: w, weight: wp, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow, chunk: chunk,
-                    unfolded: unfolded, staged: staged)
+                for first in stride(from: 0, to: n, by: chunk) {
+                    let images = min(chunk, n - first)
+                    let columns = images * spatial
+                    let image = x + first * c * h * w
+                    if !(pointwise && images == 1) {
+                        Im2col.unfold(image, n: images, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded, parallel: true)
+                    }
+                    // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
+                    multiply(
+                        wp, pointwise && images == 1 ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: columns,
+                        groups: g.groups, into: images == 1 ? y + first * oc * spatial : staged, parallel: true)
+                    Parallel.forEach(images * oc, work: spatial) { plane in
+                        let (i, o) = plane.quotientAndRemainder(dividingBy: oc)
+                        let target = (first + i) * oc + o
+                        if images > 1 { (y + target * spatial).update(from: staged + o * columns + i * spatial, count: spatial) }
+                        if !pass.isIdentity { pass.finish(y, plane: target, from: 0, count: spatial) }
+                    }
+                }
             }
         }
     }
 
-    private static func im2colConvolve(
-        _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, weight wp: UnsafePointer<Float>, oc: Int, kh: Int, kw: Int,
-        _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int, chunk: Int,
-        unfolded: UnsafeMutablePointer<Float>, staged: UnsafeMutablePointer<Float>
+    /// `C[OC, columns] = W[OC, k] · B[k, columns]`, one GEMM per group (rows of W and B split by group).
+    private static func multiply(
+        _ wp: UnsafePointer<Float>, _ b: UnsafePointer<Float>, oc: Int, k: Int, columns: Int, groups: Int,
+        into target: UnsafeMutablePointer<Float>, parallel: Bool
     ) {
-        let groups = g.groups
-        let spatial = oh * ow
-        let ocg = oc / groups
-        let kg = (c / groups) * kh * kw
-        let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
-        for first in stride(from: 0, to: n, by: chunk) {
-            let images = min(chunk, n - first)
-            let columns = images * spatial
-            let image = x + first * c * h * w
-            // A pointwise conv on one image uses the input as it is.
-            let col: UnsafePointer<Float>
-            if pointwise && images == 1 {
-                col = image
+        let ocg = oc / groups, kg = k / groups
+        for group in 0..<groups {
+            let (a, bg, cg) = (wp + group * ocg * kg, b + group * kg * columns, target + group * ocg * columns)
+            if parallel {
+                GEMM.parallelSgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: columns)
             } else {
-                Im2col.unfold(image, n: images, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded)
-                col = UnsafePointer(unfolded)
-            }
-            // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
-            let target = images == 1 ? y + first * oc * spatial : staged
-            for group in 0..<groups {
-                GEMM.parallelSgemm(
-                    m: ocg, n: columns, k: kg,
-                    a: wp + group * ocg * kg, lda: kg,
-                    b: col + group * kg * columns, ldb: columns,
-                    c: target + group * ocg * columns, ldc: columns)
-            }
-            if images > 1 {
-                Parallel.forEach(images, work: oc * spatial) { i in
-                    for o in 0..<oc {
-                        (y + ((first + i) * oc + o) * spatial).update(from: staged + o * columns + i * spatial, count: spatial)
-                    }
-                }
+                GEMM.sgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: columns)
             }
         }
     }

@@ -4,12 +4,12 @@ enum Im2col {
     /// position, the input value under kernel tap `(i, j)` of channel `ci` (0 in the padding).
     static func unfold(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, kh: Int, kw: Int, oh: Int, ow: Int,
-        _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>
+        _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>, parallel: Bool
     ) {
         let (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
         let spatial = oh * ow
         let columns = n * spatial
-        Parallel.forEach(c, work: kh * kw * columns) { ci in
+        Parallel.forEach(c, work: parallel ? kh * kw * columns : 0) { ci in
             for i in 0..<kh {
                 for j in 0..<kw {
                     let row = col + ((ci * kh + i) * kw + j) * columns
