@@ -46,10 +46,10 @@ public enum Parallel {
         }
     }
 
-    /// Splits `0..<count` into one contiguous range per thread (at least `minimum` long) and runs
-    /// them in parallel; for work whose ranges each need their own scratch memory.
-    static func ranges(_ count: Int, minimum: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = max(1, min(threads, count / max(1, minimum)))
+    /// Splits `0..<count` into one contiguous range per thread and runs them in parallel; for work
+    /// whose ranges each need their own scratch memory.
+    static func ranges(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let parts = max(1, min(threads, count))
         let size = (count + parts - 1) / parts
         forEach(parts, work: .max / parts) { p in
             let range = (p * size)..<min(count, (p + 1) * size)

@@ -11,18 +11,18 @@ extension GEMM {
             sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
             return
         }
-        // Slices stay multiples of 16 wide/tall, the BLAS kernels' natural block.
-        if n >= m {
-            let width = ((n + threads - 1) / threads + 15) / 16 * 16
-            Parallel.ranges(n, minimum: width) { cols in
-                sgemm(m: m, n: cols.count, k: k, a: a, lda: lda, b: b + cols.lowerBound, ldb: ldb, c: c + cols.lowerBound, ldc: ldc)
-            }
-        } else {
-            let height = ((m + threads - 1) / threads + 15) / 16 * 16
-            Parallel.ranges(m, minimum: height) { rows in
-                sgemm(
-                    m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
-                    c: c + rows.lowerBound * ldc, ldc: ldc)
+        // One slice per thread, each a multiple of 16 wide or tall (the BLAS kernels' natural
+        // block) except the last.
+        let wide = n >= m
+        let extent = wide ? n : m
+        let step = ((extent + threads - 1) / threads + 15) / 16 * 16
+        let parts = (extent + step - 1) / step
+        Parallel.forEach(parts, work: .max / parts) { p in
+            let lo = p * step, count = min(extent, lo + step) - lo
+            if wide {
+                sgemm(m: m, n: count, k: k, a: a, lda: lda, b: b + lo, ldb: ldb, c: c + lo, ldc: ldc)
+            } else {
+                sgemm(m: count, n: n, k: k, a: a + lo * lda, lda: lda, b: b, ldb: ldb, c: c + lo * ldc, ldc: ldc)
             }
         }
     }
