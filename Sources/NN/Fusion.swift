@@ -40,8 +40,9 @@ extension Module {
 
 extension Conv2d {
     /// The layer's weights as a prepared kernel, folded with `bn`'s eval-mode scale and shift if
-    /// given: `w'[o] = w[o] · scale[o]`, `b'[o] = shift[o] + b[o] · scale[o]`. Kept until any of the
-    /// tensors it came from changes (their versions) or a different batch norm is asked for.
+    /// given: output channel `o` is scaled by `scale[o]` and gets bias `shift[o] + b[o] · scale[o]`.
+    /// Kept until any of the tensors it came from changes (their versions) or a different batch
+    /// norm is asked for.
     func kernel(foldedWith bn: BatchNorm? = nil) throws(TensorError) -> ConvKernel {
         var sources: [AnyObject] = [weight]
         var versions = [weight.version]
@@ -60,16 +61,15 @@ extension Conv2d {
         {
             return cached.kernel
         }
-        var w = weight.value, b = bias?.value
+        var scaled: Tensor?, shifted = bias?.value
         if let bn, let statistics {
+            // Folded without copying the weights: the kernel scales its output (or its transformed
+            // weights) by `scale`, and the bias becomes `shift + b · scale`.
             let (scale, shift) = Tensor.evalScaleShift(weight: bn.weight.value, bias: bn.bias.value, running: statistics, eps: bn.eps)
-            let perChannel = w.count / max(1, outChannels)
-            w.storage.withUnsafeMutableBufferPointer { p in
-                for o in 0..<outChannels { for j in 0..<perChannel { p[o * perChannel + j] *= scale[o] } }
-            }
-            b = Tensor((0..<outChannels).map { o in shift[o] + (b?.storage[o] ?? 0) * scale[o] })
+            scaled = Tensor(scale)
+            shifted = Tensor((0..<outChannels).map { o in shift[o] + (bias?.value.storage[o] ?? 0) * scale[o] })
         }
-        let kernel = try ConvKernel(weight: w, bias: b, geometry)
+        let kernel = try ConvKernel(weight: weight.value, scale: scaled, bias: shifted, geometry)
         preparedKernel = PreparedKernel(sources: sources, versions: versions, kernel: kernel)
         return kernel
     }

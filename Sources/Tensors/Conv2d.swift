@@ -60,20 +60,27 @@ public struct ConvEpilogue: Sendable {
 
 /// A convolution's weights, checked once and prepared for repeated use: the Winograd transform of
 /// the weights is computed on first use and kept (a layer keeps its kernel while its weights stay
-/// the same). Not thread-safe: one model runs on one thread at a time; its kernels spread the work.
+/// the same). An optional per-output-channel `scale` multiplies the convolution before the bias —
+/// an eval-mode batch norm folded in without copying the weights: im2col applies it in its output
+/// pass, Winograd multiplies it into the transformed weights. Not thread-safe: one model runs on
+/// one thread at a time; its kernels spread the work.
 public final class ConvKernel {
     public let weight: Tensor
+    public let scale: Tensor?
     public let bias: Tensor?
     public let geometry: ConvGeometry
     private var transformed: [Winograd: [Float]] = [:]
 
-    public init(weight: Tensor, bias: Tensor?, _ g: ConvGeometry) throws(TensorError) {
+    public init(weight: Tensor, scale: Tensor? = nil, bias: Tensor?, _ g: ConvGeometry) throws(TensorError) {
         guard weight.rank == 4 else { throw TensorError("conv2d weight must be 4-D, got \(Tensor.describe(weight.shape))") }
         guard g.groups >= 1, weight.shape[0] % g.groups == 0 else { throw TensorError("out_channels must be divisible by groups") }
-        if let bias, bias.shape != [weight.shape[0]] {
-            throw TensorError("conv2d bias must have shape [\(weight.shape[0])], got \(Tensor.describe(bias.shape))")
+        for (name, t) in [("bias", bias), ("scale", scale)] {
+            if let t, t.shape != [weight.shape[0]] {
+                throw TensorError("conv2d \(name) must have shape [\(weight.shape[0])], got \(Tensor.describe(t.shape))")
+            }
         }
         self.weight = weight
+        self.scale = scale
         self.bias = bias
         geometry = g
     }
@@ -141,24 +148,30 @@ public final class ConvKernel {
         input.storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
                 (bias?.storage ?? zeros).withUnsafeBufferPointer { b in
-                    (epilogue.residual?.storage ?? zeros).withUnsafeBufferPointer { r in
-                        let x = src.baseAddress!, y = dst.baseAddress!
-                        let pass = OutputPass(
-                            bias: bias == nil ? nil : b.baseAddress, residual: epilogue.residual == nil ? nil : r.baseAddress,
-                            relu: epilogue.relu, planeSize: oh * ow, channels: oc)
-                        switch chosen {
-                        case .winograd(let variant):
-                            // The output transform finishes each row as it writes it.
-                            winogradWeights(variant).withUnsafeBufferPointer { up in
-                                variant.convolve(
-                                    x, n: n, c: c, h: h, w: w, padding: g.padding, u: up.baseAddress!, outChannels: oc,
-                                    into: y, oh: oh, ow: ow, finishing: pass)
-                            }
-                        case .im2col, .automatic:
-                            weight.storage.withUnsafeBufferPointer { wt in
-                                Self.im2colConvolve(
-                                    x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y, oh: oh, ow: ow,
-                                    finishing: pass)
+                    (scale?.storage ?? zeros).withUnsafeBufferPointer { sc in
+                        (epilogue.residual?.storage ?? zeros).withUnsafeBufferPointer { r in
+                            let x = src.baseAddress!, y = dst.baseAddress!
+                            // (Empty arrays may still have a base address: go by the optionals.)
+                            var pass = OutputPass(
+                                scale: scale == nil ? nil : sc.baseAddress, bias: bias == nil ? nil : b.baseAddress,
+                                residual: epilogue.residual == nil ? nil : r.baseAddress, relu: epilogue.relu,
+                                planeSize: oh * ow, channels: oc)
+                            switch chosen {
+                            case .winograd(let variant):
+                                // The scale is in the transformed weights; the output transform
+                                // finishes each row as it writes it.
+                                pass.scale = nil
+                                winogradWeights(variant).withUnsafeBufferPointer { up in
+                                    variant.convolve(
+                                        x, n: n, c: c, h: h, w: w, padding: g.padding, u: up.baseAddress!, outChannels: oc,
+                                        into: y, oh: oh, ow: ow, finishing: pass)
+                                }
+                            case .im2col, .automatic:
+                                weight.storage.withUnsafeBufferPointer { wt in
+                                    Self.im2colConvolve(
+                                        x, n: n, c: c, h: h, w: w, weight: wt.baseAddress!, oc: oc, kh: kh, kw: kw, g, into: y,
+                                        oh: oh, ow: ow, finishing: pass)
+                                }
                             }
                         }
                     }
@@ -168,13 +181,14 @@ public final class ConvKernel {
         return out
     }
 
-    /// The Winograd-transformed weights, computed on first use.
+    /// The Winograd-transformed weights, computed on first use; only the latest variant is kept
+    /// (each costs 16/9 or 36/9 of the weights' memory).
     private func winogradWeights(_ variant: Winograd) -> [Float] {
         if let u = transformed[variant] { return u }
         let u = weight.storage.withUnsafeBufferPointer { wt in
-            variant.transformWeights(wt.baseAddress!, outChannels: weight.shape[0], inChannels: weight.shape[1])
+            variant.transformWeights(wt.baseAddress!, outChannels: weight.shape[0], inChannels: weight.shape[1], scale: scale?.storage)
         }
-        transformed[variant] = u
+        transformed = [variant: u]
         return u
     }
 
@@ -271,15 +285,17 @@ extension Tensor {
 }
 
 /// The epilogue as raw pointers, applied by the kernels to their output while it is in cache:
-/// `y = y + bias[c]`, `+ residual`, then ReLU (keeping NaN, like `torch.relu`).
+/// `y = y · scale[c] + bias[c]` (or `y + bias[c]`), `+ residual`, then ReLU (keeping NaN, like
+/// `torch.relu`).
 struct OutputPass {
+    var scale: UnsafePointer<Float>?
     let bias: UnsafePointer<Float>?
     let residual: UnsafePointer<Float>?
     let relu: Bool
     /// Elements per (image, channel) plane, and channels per image.
     let planeSize: Int, channels: Int
 
-    var isIdentity: Bool { bias == nil && residual == nil && !relu }
+    var isIdentity: Bool { scale == nil && bias == nil && residual == nil && !relu }
 
     /// Finishes `count` outputs of plane `plane` (image · channels + channel) from offset `from`.
     @inline(__always)
@@ -287,7 +303,15 @@ struct OutputPass {
         let start = plane * planeSize + from
         let row = y + start
         let b = bias?[plane % channels] ?? 0
-        if let residual {
+        if let scale {
+            // A folded batch norm: x · scale + shift, in the order BatchNorm computes it.
+            let sv = scale[plane % channels]
+            for j in 0..<count { row[j] = row[j] * sv + b }
+            if let residual {
+                let res = residual + start
+                for j in 0..<count { row[j] += res[j] }
+            }
+        } else if let residual {
             let res = residual + start
             for j in 0..<count { row[j] = (row[j] + b) + res[j] }
         } else if bias != nil {

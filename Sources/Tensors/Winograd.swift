@@ -55,25 +55,37 @@ public enum Winograd: Int, Sendable, CaseIterable {
         g.kernel == (3, 3) && g.stride == (1, 1) && g.dilation == (1, 1) && g.groups == 1
     }
 
-    /// `U[ξ][oc][c] = (G · w[oc][c] · Gᵀ)[ξ]` for weights `[OC, C, 3, 3]`; computed once per weight
-    /// tensor and kept by `ConvKernel`.
-    func transformWeights(_ weight: UnsafePointer<Float>, outChannels oc: Int, inChannels c: Int) -> [Float] {
-        let a = alpha, g = self.g
+    /// `U[ξ][oc][c] = scale[oc] · (G · w[oc][c] · Gᵀ)[ξ]` for weights `[OC, C, 3, 3]`; computed
+    /// once per weight tensor and kept by `ConvKernel`. For each output channel the taps are first
+    /// laid out tap-major, so both products with G are vector loops over the input channels.
+    func transformWeights(_ weight: UnsafePointer<Float>, outChannels oc: Int, inChannels c: Int, scale: [Float]?) -> [Float] {
+        let a = alpha
+        let g = Matrix(self.g)
         return [Float](unsafeUninitializedCapacity: a * a * oc * c) { u, initialized in
             let up = u.baseAddress!
-            Parallel.forEach(oc, work: c * a * a * 12) { o in
-                var gw = [Float](repeating: 0, count: a * 3)  // G · w
-                for ci in 0..<c {
-                    let w = weight + (o * c + ci) * 9
-                    for r in 0..<a {
-                        for col in 0..<3 {
-                            gw[r * 3 + col] = g[r][0] * w[col] + g[r][1] * w[3 + col] + g[r][2] * w[6 + col]
-                        }
+            Parallel.ranges(oc) { outputs in
+                let taps = UnsafeMutablePointer<Float>.allocate(capacity: 9 * c)  // [tap][c]
+                let half = UnsafeMutablePointer<Float>.allocate(capacity: a * 3 * c)  // (G·w)[r][col][c]
+                defer {
+                    taps.deallocate()
+                    half.deallocate()
+                }
+                for o in outputs {
+                    let w = weight + o * c * 9
+                    for ci in 0..<c { for t in 0..<9 { taps[t * c + ci] = w[ci * 9 + t] } }
+                    // (G·w)[r][col] = Σ_i G[r][i] · w[i][col]
+                    for col in 0..<3 {
+                        g.apply({ i in UnsafePointer(taps + (i * 3 + col) * c) }, { r in half + (r * 3 + col) * c }, count: c)
                     }
+                    // U[r·α + s] = Σ_j G[s][j] · (G·w)[r][j]
                     for r in 0..<a {
-                        for s in 0..<a {
-                            let v = gw[r * 3] * g[s][0] + gw[r * 3 + 1] * g[s][1] + gw[r * 3 + 2] * g[s][2]
-                            up[((r * a + s) * oc + o) * c + ci] = v
+                        g.apply({ j in UnsafePointer(half + (r * 3 + j) * c) }, { s in up + ((r * a + s) * oc + o) * c }, count: c)
+                    }
+                    if let scale {
+                        let sv = scale[o]
+                        for xi in 0..<(a * a) {
+                            let row = up + (xi * oc + o) * c
+                            for ci in 0..<c { row[ci] *= sv }
                         }
                     }
                 }

@@ -9,8 +9,10 @@ import Foundation
 enum Workspace {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var pool: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
-    /// How many idle buffers are kept.
+    /// How many idle buffers are kept, and how many floats in all (128 MB): above that the
+    /// smallest go back to the system, so a large batch cannot pin its scratch memory for good.
     private static let kept = 6
+    private static let keptFloats = 32 << 20
 
     /// Runs `body` with a buffer of at least `count` floats (uninitialised).
     static func withBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
@@ -32,11 +34,19 @@ enum Workspace {
         lock.lock()
         pool.append(buffer)
         var evicted: [UnsafeMutablePointer<Float>] = []
-        if pool.count > kept {
-            pool.sort { $0.capacity > $1.capacity }
-            evicted = pool[kept...].map(\.pointer)
-            pool.removeLast(pool.count - kept)
+        // The largest buffers that fit both limits stay; the rest are freed.
+        pool.sort { $0.capacity > $1.capacity }
+        var total = 0
+        var staying: [(pointer: UnsafeMutablePointer<Float>, capacity: Int)] = []
+        for buffer in pool {
+            if staying.count < kept && total + buffer.capacity <= keptFloats {
+                staying.append(buffer)
+                total += buffer.capacity
+            } else {
+                evicted.append(buffer.pointer)
+            }
         }
+        pool = staying
         lock.unlock()
         for p in evicted { p.deallocate() }
     }

@@ -95,6 +95,25 @@ import Testing
         #expect(reluOnly == (try kernel(x, algorithm: algorithm)).relu())
     }
 
+    @Test(arguments: [ConvAlgorithm.im2col, .winograd(.f2), .winograd(.f4)])
+    func scaleIsABatchNormFoldedIn(_ algorithm: ConvAlgorithm) throws {
+        let (x, w, b, geometry) = Self.inputs(Self.shapes[7])
+        var g = RandomGenerator(seed: 8)
+        let scale = Tensor((0..<32).map { _ in Float(g.nextUniform()) * 2 - 0.5 })
+        let folded = try ConvKernel(weight: w, scale: scale, bias: b, geometry)(x, algorithm: algorithm)
+        // The same as the plain convolution followed by y · scale[c] + bias[c].
+        var expected = try Tensor.conv2d(x, weight: w, bias: nil, geometry, algorithm: .im2col)
+        let plane = 14 * 14
+        for i in expected.storage.indices {
+            let ch = (i / plane) % 32
+            expected.storage[i] = expected.storage[i] * scale.storage[ch] + b!.storage[ch]
+        }
+        #expect(folded.maxRelativeDifference(from: expected) < (algorithm == .winograd(.f4) ? 2e-5 : 2e-6))
+        #expect(throws: TensorError("conv2d scale must have shape [32], got [3]")) {
+            try ConvKernel(weight: w, scale: .ones([3]), bias: nil, geometry)
+        }
+    }
+
     @Test func epilogueRejectsAResidualOfAnotherShape() throws {
         let (x, w, b, geometry) = Self.inputs(Self.shapes[0])
         let kernel = try ConvKernel(weight: w, bias: b, geometry)
