@@ -66,6 +66,33 @@ def count_flops(body: nn.Module, x: torch.Tensor) -> int:
     return 2 * macs[0]
 
 
+def time_conv(args) -> int:
+    """One nn.Conv2d (no bias, padding kernel//2), the counterpart of `learnerlens bench --op conv`."""
+    oc = args.out_channels or args.channels
+    conv = nn.Conv2d(args.channels, oc, args.kernel, args.stride, args.kernel // 2, bias=False).eval()
+    x = torch.randn(args.batch, args.channels, args.size, args.size)
+    with torch.no_grad():
+        for _ in range(max(args.warmup, 3)):
+            y = conv(x)
+        times = []
+        for _ in range(args.iterations):
+            t0 = time.perf_counter()
+            y = conv(x)
+            times.append((time.perf_counter() - t0) * 1000.0)
+    median_ms = statistics.median(times)
+    flops = 2 * y.numel() * args.channels * args.kernel * args.kernel
+    res = {"batch": args.batch, "channels": args.channels, "out_channels": oc, "size": args.size,
+           "kernel": args.kernel, "stride": args.stride, "threads": torch.get_num_threads(),
+           "median_ms": round(median_ms, 4), "min_ms": round(min(times), 4),
+           "gflops": round(flops / (median_ms / 1000.0) / 1e9, 3)}
+    if args.format == "json":
+        print(json.dumps(res))
+    else:
+        print(f"conv {args.channels}->{oc} {args.kernel}x{args.kernel} stride {args.stride} on "
+              f"{args.batch}x{args.channels}x{args.size}x{args.size}: median {median_ms:.3f} ms, {res['gflops']:.1f} GFLOP/s")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", default="resnet34")
@@ -75,6 +102,12 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--format", choices=["text", "json"], default="text")
+    ap.add_argument("--op", choices=["model", "conv"], default="model",
+                    help="conv: time one nn.Conv2d (--channels, --out-channels, --kernel, --stride) instead of a body")
+    ap.add_argument("--channels", type=int, default=64)
+    ap.add_argument("--out-channels", type=int, default=None)
+    ap.add_argument("--kernel", type=int, default=3)
+    ap.add_argument("--stride", type=int, default=1)
     ap.add_argument("--stages", action="store_true",
                     help="also time each stage on its own: resnets' stem (conv1, bn1, relu, maxpool), then layer1-4")
     args = ap.parse_args(argv)
@@ -82,6 +115,8 @@ def main(argv=None) -> int:
     baseline_rss_mb = rss_mb()   # after `import torch` (the CUDA wheel maps large libraries)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.op == "conv":
+        return time_conv(args)
     body = make_body(args.arch).eval()
     x = torch.randn(args.batch, 3, args.size, args.size)
 
