@@ -28,17 +28,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        // C libraries, found through pkg-config. Exactly one Swift file imports each.
+        // C libraries: OpenBLAS and cmark through pkg-config; oneDNN (no .pc file in Debian) on the
+        // default paths. Exactly one Swift file imports each.
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(
             name: "CCmark", pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]),
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
-            name: "Tensors", dependencies: ["CBLAS"],
+            name: "Tensors", dependencies: ["CBLAS", "CDNNL"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
         .target(name: "Fastai", dependencies: ["NN"]),

@@ -1,37 +1,55 @@
 import CBLAS
 
-/// Matrix multiplication through the system BLAS. This is the only file that imports it.
+/// Matrix multiplication through a GEMM library. This is the only file that imports the BLAS.
 ///
-/// The BLAS runs single-threaded; `Parallel` spreads GEMMs over the cores instead — several
-/// independent GEMMs side by side (Winograd's 16 or 36), or one large GEMM cut into column or row
-/// slices (`parallelSgemm`). Measured on this project's 2-core machine, two single-threaded calls
-/// side by side beat OpenBLAS's own threading by 1.5–2× on the small matrices a convolution makes.
+/// Two libraries are linked and measured (docs/performance.md): OpenBLAS' `cblas_sgemm` and
+/// oneDNN's `dnnl_sgemm` (`OneDNN.swift`). Both run single-threaded; `Parallel` spreads GEMMs over
+/// the cores instead — several independent GEMMs side by side (Winograd's 16 or 36), or one large
+/// GEMM cut into column or row slices (`parallelSgemm`). On this project's 2-core machine, two
+/// single-threaded calls side by side beat OpenBLAS's own threading by 1.5–2× on the small matrices
+/// a convolution makes, and oneDNN's kernels beat OpenBLAS's on most of the convolution shapes.
 public enum GEMM {
-    /// Pins the BLAS to one thread once per process, before its first call.
+    /// The GEMM libraries LearnerLens can use.
+    public enum Library: String, Sendable, CaseIterable {
+        case openblas, onednn
+    }
+
+    /// The library every GEMM goes to. Set it between forward passes, not during one.
+    nonisolated(unsafe) public static var library = Library.onednn
+
+    /// Pins OpenBLAS to one thread once per process, before its first call.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
 
     /// `C = alpha · op(A) · op(B) + beta · C`, row-major, single precision, on the calling thread.
     /// `op(A)` is `m×k`, `op(B)` is `k×n`, `C` is `m×n`.
-    @inlinable
     public static func sgemm(
         transposeA: Bool = false, transposeB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, using library: Library = GEMM.library
     ) {
         if m == 0 || n == 0 { return }
-        prepare()
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        switch library {
+        case .onednn:
+            OneDNN.sgemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                beta: beta, c: c, ldc: ldc)
+        case .openblas:
+            _ = singleThreaded
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
 
-    @usableFromInline static func prepare() { _ = singleThreaded }
-
-    /// The BLAS build's own description (core type and threading), for benchmark reports.
+    /// The library in use, with its build's own description, for benchmark reports.
     public static var configuration: String {
-        guard let c = openblas_get_config() else { return "unknown BLAS" }
-        return String(cString: c)
+        switch library {
+        case .onednn: return OneDNN.version
+        case .openblas:
+            guard let c = openblas_get_config() else { return "OpenBLAS" }
+            return String(cString: c)
+        }
     }
 }

@@ -46,6 +46,9 @@ struct Bench: ParsableCommand {
     @Option(help: "conv: algorithm — automatic, im2col, winograd2 or winograd4.")
     var algorithm: AlgorithmChoice = .automatic
 
+    @Option(help: "GEMM library: onednn or openblas.")
+    var blas: GEMM.Library = .onednn
+
     @Flag(help: "model: run the reference path (im2col everywhere, no BatchNorm folding) instead of the fast paths.")
     var reference = false
 
@@ -113,7 +116,7 @@ struct Bench: ParsableCommand {
         let median = Self.median(times)
         let report = ConvBenchReport(
             batch: batch, channels: channels, outChannels: oc, size: size, kernel: kernel, stride: stride,
-            algorithm: chosen.description, threads: Parallel.threads, medianMs: median, minMs: times[0],
+            algorithm: chosen.description, threads: Parallel.threads, blas: GEMM.configuration, medianMs: median, minMs: times[0],
             gflops: flops / (median / 1000) / 1e9, maxRelativeError: y.maxRelativeDifference(from: reference))
         switch format {
         case .json: print(Format.json(report))
@@ -129,6 +132,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         try reportingErrors {
             if let threads { Parallel.threads = threads }
+            GEMM.library = blas
             if op == .conv { return try runConv() }
             let a = Architecture(rawValue: arch)!
             var g = RandomGenerator(seed: 0)
@@ -200,9 +204,9 @@ struct StageTime: Encodable {
 
 struct ConvBenchReport: Encodable {
     var batch: Int, channels: Int, outChannels: Int, size: Int, kernel: Int, stride: Int
-    var algorithm: String, threads: Int, medianMs: Double, minMs: Double, gflops: Double, maxRelativeError: Float
+    var algorithm: String, threads: Int, blas: String, medianMs: Double, minMs: Double, gflops: Double, maxRelativeError: Float
     enum CodingKeys: String, CodingKey {
-        case batch, channels, size, kernel, stride, algorithm, threads, gflops
+        case batch, channels, size, kernel, stride, algorithm, threads, blas, gflops
         case outChannels = "out_channels", medianMs = "median_ms", minMs = "min_ms", maxRelativeError = "max_rel_error"
     }
 }
@@ -217,3 +221,5 @@ enum PeakMemory {
         return kb / 1024
     }
 }
+
+extension GEMM.Library: ExpressibleByArgument {}
