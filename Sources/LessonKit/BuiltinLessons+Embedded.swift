@@ -505,9 +505,7 @@ does not see it.
 
 And against the RGB model, with its old conv? The outputs differ by at most
 {{same_output.max_abs_diff}}, on outputs as large as {{same_output.max_abs_output}} — a relative
-difference of {{same_output.relative_diff}}. That is float rounding, not the fourth channel: the
-new conv adds up {{same_output.terms_after}} products for each output instead of
-{{same_output.terms_before}}, and the extra products, all zero, change where the rounding falls.
+difference of {{same_output.relative_diff}}. {{same_output.rounding}}
 
 So the four-channel model starts where the RGB model was. Training can then give the fourth
 channel's filters non-zero values; until it does, the fourth channel changes nothing.

@@ -11,7 +11,7 @@ public struct SameOutputStep: LessonStep {
     public static let source = "(rgb_model(x) - model(torch.cat([x, extra], dim=1))).abs().max()"
     public static let factKeys = [
         "path", "rgb_input", "input", "extra_min", "extra_max", "output_shape", "max_abs_output", "max_abs_diff",
-        "relative_diff", "identical", "extra_effect", "terms_before", "terms_after",
+        "relative_diff", "identical", "extra_effect", "terms_before", "terms_after", "rounding",
     ]
     public static let needs: [Slot] = [.model]
     public static let makes: [Slot] = []
@@ -69,6 +69,13 @@ public struct SameOutputStep: LessonStep {
         f["extra_effect"] = .real(Double(effect))
         f["terms_before"] = .int(terms(old))
         f["terms_after"] = .int(terms(new))
+        // Whether the zero products move the rounding depends on how the GEMM library splits the
+        // sum; the sentence says what this run found.
+        let sums = "the new conv adds up \(terms(new)) products for each output instead of \(terms(old)), and the extra products, all zero,"
+        f["rounding"] = .text(
+            before.storage == after.storage
+                ? "Not even float rounding shows: \(sums) leave every sum bit for bit the same."
+                : "That is float rounding, not the fourth channel: \(sums) change where the rounding falls.")
         return f
     }
 
