@@ -30,6 +30,8 @@ enum Im2col {
                             if lo > 0 { dstRow.update(repeating: 0, count: lo) }
                             if sw == 1 {
                                 (dstRow + lo).update(from: srcRow + lo + dx, count: hi - lo)
+                            } else if sw == 2 {
+                                Deinterleave.evens(srcRow + lo * 2 + dx, count: hi - lo, into: dstRow + lo)
                             } else {
                                 var iw = lo * sw + dx
                                 for q in lo..<hi {

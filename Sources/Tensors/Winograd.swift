@@ -217,6 +217,7 @@ private struct InputScratch {
     var split: [Float]  // [ry][rx][y'][x'] plus one spare row
     var vertical: [Float]  // [k][rx][y'][x']: after the vertical half, same layout
     var flat: [Float]  // one transformed position over the tiles, splitW per tile-row
+    var line: [Float]  // one input row inside its zero padding, m·splitW wide
 
     init(_ variant: Winograd, h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
         self.variant = variant
@@ -231,6 +232,7 @@ private struct InputScratch {
         split = [Float](repeating: 0, count: (m * m * splitH + 1) * splitW)
         vertical = [Float](repeating: 0, count: (a * m * splitH + 1) * splitW)
         flat = [Float](repeating: 0, count: tilesY * splitW)
+        line = [Float](repeating: 0, count: m * splitW)
     }
 
     /// Writes position ξ of every tile of `plane` to `dst + ξ·positionStride + tile`.
@@ -243,24 +245,20 @@ private struct InputScratch {
         split.withUnsafeMutableBufferPointer { sBuf in
             vertical.withUnsafeMutableBufferPointer { vBuf in
                 flat.withUnsafeMutableBufferPointer { fBuf in
+                  line.withUnsafeMutableBufferPointer { lBuf in
                     let sp = sBuf.baseAddress!, vp = vBuf.baseAddress!, f = fBuf.baseAddress!
                     // The plane into its phases; everything else (padding, round-up) stays zero.
+                    // Each row is laid out padded in `line`, then split into its m column phases.
                     sp.update(repeating: 0, count: sBuf.count)
+                    let line = lBuf.baseAddress!
+                    let width = min(ww, m * sW - pw)
                     for y in 0..<hh {
                         let py = y + ph
                         guard py < m * sH else { break }
-                        let row = plane + y * ww
-                        for rx in 0..<m {
-                            let out = sp + ((py % m) * m + rx) * phase + (py / m) * sW
-                            // Columns x with (x + pw) mod m == rx, as x' = (x + pw) / m.
-                            let firstX = ((rx - pw) % m + m) % m
-                            var x = firstX, xq = (firstX + pw) / m
-                            while x < ww && xq < sW {
-                                out[xq] = row[x]
-                                x += m
-                                xq += 1
-                            }
-                        }
+                        line.update(repeating: 0, count: m * sW)
+                        if width > 0 { (line + pw).update(from: plane + y * ww, count: width) }
+                        let out = sp + (py % m) * m * phase + (py / m) * sW
+                        Deinterleave.split(line, phases: m, count: sW) { rx in out + rx * phase }
                     }
                     // Vertical half: row k = Σ_i Bᵀ[k][i] · tap row i, for every column phase and tile.
                     let runV = m * phase
@@ -273,9 +271,13 @@ private struct InputScratch {
                         for l in 0..<a {
                             Matrix.combine(bT.rows[l], { j in UnsafePointer(rows + (j % m) * phase + j / m) }, into: f, count: runH)
                             let out = dst + (k * a + l) * positionStride
-                            for ty in 0..<tY { (out + ty * tX).update(from: f + ty * sW, count: tX) }
+                            for ty in 0..<tY {
+                                let (to, from) = (out + ty * tX, f + ty * sW)
+                                for t in 0..<tX { to[t] = from[t] }
+                            }
                         }
                     }
+                  }
                 }
             }
         }

@@ -19,6 +19,9 @@ import Testing
         Case(input: [2, 4, 6, 6], out: 6, kernel: (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1), groups: 2, bias: true),
         Case(input: [1, 5, 6, 6], out: 5, kernel: (3, 3), stride: (2, 2), padding: (1, 1), dilation: (1, 1), groups: 5, bias: false),
         Case(input: [1, 2, 5, 7], out: 3, kernel: (3, 1), stride: (1, 2), padding: (1, 0), dilation: (1, 1), groups: 1, bias: true),
+        // Stride 2 on rows wide enough for the vector path of the unfolding (and its scalar tail).
+        Case(input: [1, 2, 40, 43], out: 3, kernel: (3, 3), stride: (2, 2), padding: (1, 1), dilation: (1, 1), groups: 1, bias: true),
+        Case(input: [2, 3, 41, 41], out: 4, kernel: (1, 1), stride: (2, 2), padding: (0, 0), dilation: (1, 1), groups: 1, bias: false),
         // Batches that the chunking splits: one image per GEMM, several, and a ragged last chunk.
         Case(input: [3, 2, 70, 70], out: 3, kernel: (3, 3), stride: (1, 1), padding: (1, 1), dilation: (1, 1), groups: 1, bias: true),
         Case(input: [9, 2, 30, 30], out: 4, kernel: (1, 1), stride: (1, 1), padding: (0, 0), dilation: (1, 1), groups: 1, bias: false),

@@ -80,7 +80,7 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Times `work` after a warm-up of at least 0.3 s: sorted milliseconds. The warm-up fills
+    /// Times `work` after a warm-up of at least 0.3 s: milliseconds in run order. The warm-up fills
     /// the caches and scratch pools, and outlasts the BLAS's idle worker thread, which spins on a
     /// core for about 0.1 s after the process starts before it sleeps.
     func timings(_ work: () throws -> Void) rethrows -> [Double] {
@@ -92,11 +92,12 @@ struct Bench: ParsableCommand {
             try work()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        return times.sorted()
+        return times
     }
 
-    static func median(_ sorted: [Double]) -> Double {
-        sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    static func median(_ times: [Double]) -> Double {
+        let sorted = times.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     /// One convolution layer: the chosen algorithm vs im2col, time and agreement.
@@ -116,14 +117,14 @@ struct Bench: ParsableCommand {
         let median = Self.median(times)
         let report = ConvBenchReport(
             batch: batch, channels: channels, outChannels: oc, size: size, kernel: kernel, stride: stride,
-            algorithm: chosen.description, threads: Parallel.threads, blas: GEMM.configuration, medianMs: median, minMs: times[0],
+            algorithm: chosen.description, threads: Parallel.threads, blas: GEMM.configuration, medianMs: median, minMs: times.min() ?? 0,
             gflops: flops / (median / 1000) / 1e9, maxRelativeError: y.maxRelativeDifference(from: reference))
         switch format {
         case .json: print(Format.json(report))
         case .text:
             print(
                 "conv \(channels)→\(oc) \(kernel)×\(kernel) stride \(stride) on \(batch)×\(channels)×\(size)×\(size), \(chosen), \(report.threads) threads\n"
-                    + "median \(Format.decimal(median, places: 3)) ms · min \(Format.decimal(times[0], places: 3)) ms · "
+                    + "median \(Format.decimal(median, places: 3)) ms · min \(Format.decimal(times.min() ?? 0, places: 3)) ms · "
                     + "\(Format.decimal(report.gflops, places: 1)) GFLOP/s (direct-convolution count) · "
                     + "max relative difference from im2col \(String(format: "%.1e", report.maxRelativeError))")
         }
@@ -163,16 +164,17 @@ struct Bench: ParsableCommand {
             }
             let report = BenchReport(
                 arch: a.rawValue, batch: batch, size: size, iterations: iterations, threads: Parallel.threads,
-                medianMs: median, minMs: times[0], gflops: Double(flops) / (median / 1000) / 1e9,
+                medianMs: median, minMs: times.min() ?? 0, gflops: Double(flops) / (median / 1000) / 1e9,
                 gflopPerImage: Double(flops) / Double(batch) / 1e9, peakRssMb: PeakMemory.megabytes, blas: GEMM.configuration,
                 path: reference ? "reference" : "fast", maxRelativeError: y.maxRelativeDifference(from: expected),
+                timesMs: times.map { ($0 * 1000).rounded() / 1000 },
                 stages: stageTimes.isEmpty ? nil : stageTimes)
             switch format {
             case .json: print(Format.json(report))
             case .text:
                 print(
                     "\(a.rawValue) body, batch \(batch), \(size)×\(size), \(report.threads) threads (\(report.blas))\n"
-                        + "median \(Format.decimal(median, places: 2)) ms · min \(Format.decimal(times[0], places: 2)) ms · "
+                        + "median \(Format.decimal(median, places: 2)) ms · min \(Format.decimal(times.min() ?? 0, places: 2)) ms · "
                         + "\(Format.decimal(report.gflops, places: 1)) GFLOP/s · \(Format.decimal(report.gflopPerImage, places: 2)) GFLOP/image · "
                         + "peak RSS \(Format.decimal(report.peakRssMb, places: 0)) MB\n"
                         + "\(report.path) path · max relative difference from the reference path \(String(format: "%.1e", report.maxRelativeError))"
@@ -186,11 +188,12 @@ struct BenchReport: Encodable {
     var arch: String, batch: Int, size: Int, iterations: Int, threads: Int
     var medianMs: Double, minMs: Double, gflops: Double, gflopPerImage: Double, peakRssMb: Double, blas: String
     var path: String, maxRelativeError: Float
+    var timesMs: [Double]
     var stages: [StageTime]?
     enum CodingKeys: String, CodingKey {
         case arch, batch, size, iterations, threads, gflops, blas, path, stages
         case medianMs = "median_ms", minMs = "min_ms", gflopPerImage = "gflop_per_image", peakRssMb = "peak_rss_mb"
-        case maxRelativeError = "max_rel_error"
+        case maxRelativeError = "max_rel_error", timesMs = "times_ms"
     }
 }
 
