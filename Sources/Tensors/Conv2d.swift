@@ -88,17 +88,16 @@ public final class ConvKernel {
     /// The algorithm `.automatic` picks for an input shape `[N, C, H, W]`. Winograd needs a 3×3
     /// stride-1 layer with at least 8 input channels; then, counting the tiles of the whole batch
     /// (the width of its GEMMs): F(4×4) on maps from 24×24 up with at least 128 tiles of 4×4,
-    /// F(2×2) with at least 32 tiles of 2×2, else im2col — on a 7×7 map of one image F(2×2)'s 16
-    /// narrow GEMMs stream 1.8× the weights of im2col's one. The thresholds come from
-    /// `learnerlens bench --op conv` on the ResNet stage shapes at batch 1 and 8
-    /// (docs/performance.md).
+    /// F(2×2) with at least 16 tiles of 2×2 (a 7×7 map of one image), else im2col. The thresholds
+    /// come from `learnerlens bench --op conv` and `--stages` on the ResNet stage shapes at batch
+    /// 1 and 8 (docs/performance.md).
     public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
         guard Backend.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
         let n = inputShape[0]
         let oh = inputShape[2] + 2 * geometry.padding.0 - 2, ow = inputShape[3] + 2 * geometry.padding.1 - 2
         func tiles(_ m: Int) -> Int { n * ((oh + m - 1) / m) * ((ow + m - 1) / m) }
         if oh >= 24 && ow >= 24 && tiles(4) >= 128 { return .winograd(.f4) }
-        if tiles(2) >= 32 { return .winograd(.f2) }
+        if tiles(2) >= 16 { return .winograd(.f2) }
         return .im2col
     }
 
