@@ -41,9 +41,9 @@ exe="$scratch/fuzz-$target"
 # shellcheck disable=SC2046
 swiftc -sanitize=fuzzer,address -parse-as-library -g \
     -module-name "Fuzz_$target" \
-    -I "$scratch/debug/Modules" -I Sources/CCmark -I Sources/CBLAS \
+    -I "$scratch/debug/Modules" -I Sources/CCmark -I Sources/CBLAS -I Sources/CDNNL \
     $(pkg-config --cflags-only-I libcmark openblas | sed 's/-I/-Xcc -I/g') \
-    $(pkg-config --libs libcmark openblas) \
+    $(pkg-config --libs libcmark openblas) -ldnnl \
     "$harness" "${objects[@]}" -o "$exe"
 
 # The Swift backtracer and ASan both want the crash signal; let libFuzzer/ASan report it.

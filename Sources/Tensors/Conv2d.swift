@@ -205,7 +205,8 @@ public final class ConvKernel {
         let spatial = oh * ow
         let kRows = c * kh * kw
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
-        if n > 1 && Parallel.threads > 1 && spatial >= 512 {
+        // A pointwise conv needs no copy per image, so its GEMMs go per image from narrower maps on.
+        if n > 1 && Parallel.threads > 1 && spatial >= (pointwise ? 128 : 512) {
             Parallel.ranges(n) { images in
                 Workspace.withBuffer(pointwise ? 0 : kRows * spatial) { unfolded in
                     for i in images {
