@@ -8,7 +8,7 @@ import Foundation
 /// found at run time in the libgomp that libdnnl loads), because `Parallel` already runs one GEMM
 /// per core.
 enum OneDNN {
-    nonisolated(unsafe) private static let setOpenMPThreads: (@convention(c) (Int32) -> Void)? = {
+    private static let setOpenMPThreads: (@convention(c) (Int32) -> Void)? = {
         guard let process = dlopen(nil, RTLD_NOW), let symbol = dlsym(process, "omp_set_num_threads") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Void).self)
     }()
