@@ -159,6 +159,20 @@ struct FactResolver {
         }
         if first == "lesson", let v = parameters.facts.member(path.dropFirst().first ?? "") { return .success(v) }
         if path.count == 1, let v = parameters.facts.member(first) { return .success(v) }
-        return .failure(StepError("no fact '\(path.joined(separator: "."))' at this point of the lesson"))
+        return .failure(StepError("no fact '\(path.joined(separator: "."))' at this point of the lesson" + cause(path)))
+    }
+
+    /// Why a path a step normally fills is missing: the deepest part that exists recorded an
+    /// `error` (a layer the image did not get through, say).
+    private func cause(_ path: [String]) -> String {
+        guard let r = results.last(where: { $0.cell.id == path[0] }) else { return "" }
+        for length in stride(from: path.count - 1, through: 1, by: -1) {
+            let prefix = Array(path[1..<length])
+            let node = prefix.isEmpty ? nil : r.facts.lookup(prefix)
+            if let node, let error = node.member("error") {
+                return ": \(path[..<length].joined(separator: ".")) has no '\(path[length])' because it failed: \(error.prose)"
+            }
+        }
+        return ""
     }
 }

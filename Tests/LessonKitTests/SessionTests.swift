@@ -119,6 +119,30 @@ import Testing
         #expect(session.results.count == 2, "the steps before the body ran")
     }
 
+    @Test func aFactMissingBecauseALayerFailedSaysWhy() throws {
+        // find_cut records the child the image did not get through; prose that wants its output
+        // hears why there is none.
+        let text = """
+            ---
+            title: T
+            arch: squeezenet1_1
+            image_size: 8
+            ---
+
+            ```python
+            #| step: find_cut
+            #| id: cut
+            children = list(arch().children())
+            ```
+
+            The features end as {{cut.children.0.output}}.
+            """
+        let session = try Support.session(text)
+        let error = try #require(throws: LessonDiagnostic.self) { try session.runAll() }
+        #expect(error.description.hasPrefix("t.md:13:21: no fact 'cut.children.0.output' at this point of the lesson: cut.children.0 has no 'output' because it failed: "))
+        #expect(error.description.hasSuffix("Output size is too small"))
+    }
+
     @Test func aConvKernelLargerThanTheImageUsesPyTorchsWords() throws {
         let session = try Support.session(Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 1\nclasses: 3"))
         let error = try #require(throws: LessonDiagnostic.self) { try session.runAll() }
