@@ -15,11 +15,12 @@ extension Module {
         _ convName: String, _ bnName: String, residual: (() throws -> Tensor)? = nil, relu reluName: String? = nil,
         _ x: Tensor
     ) throws -> Tensor {
+        var extra: Tensor?
         if let conv = child(convName) as? Conv2d, let bn = child(bnName) as? BatchNorm2d,
             Backend.fastPaths, !bn.training, !conv.hasHooks, !bn.hasHooks, bn.numFeatures == conv.outChannels,
             reluName.map({ child($0) is ReLU && !child($0)!.hasHooks }) ?? true
         {
-            let extra = try residual?()
+            extra = try residual?()
             let kernel = try conv.kernel(foldedWith: bn)
             if extra == nil || extra!.shape == kernel.outputShape(for: x.shape) {
                 do {
@@ -32,7 +33,8 @@ extension Module {
             }
         }
         var y = try run(bnName, run(convName, x))
-        if let residual { y = try Tensor.add(y, residual()) }
+        // (A residual computed for the fused path is not computed again.)
+        if let residual { y = try Tensor.add(y, extra ?? residual()) }
         if let reluName { y = try run(reluName, y) }
         return y
     }
