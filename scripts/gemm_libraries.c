@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
 
@@ -76,11 +77,14 @@ int main(void) {
         openblas_set_num_threads(1);
         double ob1 = measure(OPENBLAS, m, n, k, 1, reps, a, b, c);
         double ob1x2 = measure(OPENBLAS, m, n, k, 2, reps, a, b, c);
+        double dn1 = measure(ONEDNN, m, n, k, 1, reps, a, b, c);
+        double dn1x2 = measure(ONEDNN, m, n, k, 2, reps, a, b, c);
+        /* Last, because OpenBLAS's worker thread spins on the second core for a while after a
+           threaded call, which would slow whatever runs next there. */
         openblas_set_num_threads(2);
         double ob2 = measure(OPENBLAS, m, n, k, 1, reps, a, b, c);
         openblas_set_num_threads(1);
-        double dn1 = measure(ONEDNN, m, n, k, 1, reps, a, b, c);
-        double dn1x2 = measure(ONEDNN, m, n, k, 2, reps, a, b, c);
+        usleep(500000);
         printf("| %d | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f |\n", m, n, k, ob1, ob2, ob1x2, dn1, dn1x2);
     }
     return 0;
