@@ -6,7 +6,8 @@
  *   openblas-1x2   two single-threaded calls side by side on 2 threads (LearnerLens' scheme)
  *   onednn-1       one call, oneDNN dnnl_sgemm single-threaded
  *   onednn-1x2     two single-threaded dnnl_sgemm calls side by side
- * Build and run: scripts/gemm_libraries.sh   (needs libopenblas-dev and libdnnl-dev)
+ *   blis-1         one call, BLIS's typed API single-threaded (built with -DWITH_BLIS)
+ * Build and run: scripts/gemm_libraries.sh   (needs libopenblas-dev and libdnnl-dev; BLIS column with libblis-dev)
  */
 #include <cblas.h>
 #include <dnnl.h>
@@ -16,16 +17,26 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef WITH_BLIS
+#include <blis.h>
+#endif
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
 
-typedef enum { OPENBLAS, ONEDNN } lib_t;
+typedef enum { OPENBLAS, ONEDNN, BLIS } lib_t;
 typedef struct { lib_t lib; int m, n, k, reps; const float *a, *b; float *c; } job_t;
 
 static void gemm(lib_t lib, int m, int n, int k, const float *a, const float *b, float *c) {
     switch (lib) {
     case OPENBLAS: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1, a, k, b, n, 0, c, n); break;
     case ONEDNN: omp_set_num_threads(1); dnnl_sgemm('N', 'N', m, n, k, 1, a, k, b, n, 0, c, n); break;
+    case BLIS: {
+#ifdef WITH_BLIS
+        float one = 1, zero = 0;
+        bli_sgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, k, &one, (float *)a, k, 1, (float *)b, n, 1, &zero, c, n, 1);
+#endif
+        break;
+    }
     }
 }
 
@@ -70,7 +81,12 @@ int main(void) {
     int count = sizeof shapes / sizeof shapes[0];
     float *a = malloc(sizeof(float) << 24), *b = malloc(sizeof(float) << 24), *c[2] = {malloc(sizeof(float) << 24), malloc(sizeof(float) << 24)};
     for (long i = 0; i < 1L << 24; i++) { a[i] = rand() / (float)RAND_MAX - 0.5f; b[i] = rand() / (float)RAND_MAX - 0.5f; }
+#ifdef WITH_BLIS
+    bli_thread_set_num_threads(1);
+    printf("| m | n | k | openblas-1 | openblas-2 | openblas-1x2 | onednn-1 | onednn-1x2 | blis-1 |\n|---|---|---|---|---|---|---|---|---|\n");
+#else
     printf("| m | n | k | openblas-1 | openblas-2 | openblas-1x2 | onednn-1 | onednn-1x2 |\n|---|---|---|---|---|---|---|---|\n");
+#endif
     for (int s = 0; s < count; s++) {
         int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
         int reps = (int)(1e9 / (2.0 * m * n * k)) + 3;  /* about 1 GFLOP per thread and measurement */
@@ -85,7 +101,12 @@ int main(void) {
         double ob2 = measure(OPENBLAS, m, n, k, 1, reps, a, b, c);
         openblas_set_num_threads(1);
         usleep(500000);
+#ifdef WITH_BLIS
+        double bl1 = measure(BLIS, m, n, k, 1, reps, a, b, c);
+        printf("| %d | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", m, n, k, ob1, ob2, ob1x2, dn1, dn1x2, bl1);
+#else
         printf("| %d | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f |\n", m, n, k, ob1, ob2, ob1x2, dn1, dn1x2);
+#endif
     }
     return 0;
 }

@@ -93,8 +93,8 @@ public final class ConvKernel {
     /// 1 and 8 (docs/performance.md).
     public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
         guard Backend.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
-        let n = inputShape[0]
-        let oh = inputShape[2] + 2 * geometry.padding.0 - 2, ow = inputShape[3] + 2 * geometry.padding.1 - 2
+        let out = outputShape(for: inputShape)
+        let (n, oh, ow) = (out[0], out[2], out[3])
         func tiles(_ m: Int) -> Int { n * ((oh + m - 1) / m) * ((ow + m - 1) / m) }
         if oh >= 24 && ow >= 24 && tiles(4) >= 128 { return .winograd(.f4) }
         if tiles(2) >= 16 { return .winograd(.f2) }
@@ -128,21 +128,21 @@ public final class ConvKernel {
                 "Given groups=\(g.groups), weight of size \(Tensor.describe(weight.shape)), expected input\(Tensor.describe(input.shape)) to have \(cg * g.groups) channels, but got \(c) channels instead"
             )
         }
-        let oh = ConvGeometry.outputSize(h, kernel: kh, stride: g.stride.0, padding: g.padding.0, dilation: g.dilation.0)
-        let ow = ConvGeometry.outputSize(w, kernel: kw, stride: g.stride.1, padding: g.padding.1, dilation: g.dilation.1)
+        let shape = outputShape(for: input.shape)
+        let (oh, ow) = (shape[2], shape[3])
         guard oh > 0, ow > 0 else {
             throw TensorError(
                 "Calculated padded input size per channel: (\(h + 2 * g.padding.0) x \(w + 2 * g.padding.1)). Kernel size: (\(g.dilation.0 * (kh - 1) + 1) x \(g.dilation.1 * (kw - 1) + 1)). Kernel size can't be greater than actual input size"
             )
         }
-        if let residual = epilogue.residual, residual.shape != [n, oc, oh, ow] {
+        if let residual = epilogue.residual, residual.shape != shape {
             throw TensorError(
-                "The size of tensor a (\(Tensor.describe([n, oc, oh, ow]))) must match the size of tensor b (\(Tensor.describe(residual.shape)))")
+                "The size of tensor a (\(Tensor.describe(shape))) must match the size of tensor b (\(Tensor.describe(residual.shape)))")
         }
         var chosen = algorithm == .automatic ? self.algorithm(for: input.shape) : algorithm
         if case .winograd = chosen, !Winograd.applies(to: g) { chosen = .im2col }
 
-        var out = Tensor(uninitialized: [n, oc, oh, ow])
+        var out = Tensor(uninitialized: shape)
         let zeros = [Float](repeating: 0, count: oc)
         input.storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
@@ -270,11 +270,7 @@ extension Tensor {
     public static func conv2d(
         _ input: Tensor, weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry, algorithm: ConvAlgorithm = .automatic
     ) throws(TensorError) -> Tensor {
-        guard input.rank == 4 else {
-            throw TensorError(
-                "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: \(describe(input.shape))")
-        }
-        return try ConvKernel(weight: weight, bias: bias, g)(input, algorithm: algorithm)
+        try ConvKernel(weight: weight, bias: bias, g)(input, algorithm: algorithm)
     }
 
     /// A tensor whose elements are about to be overwritten (skips the zero fill).
