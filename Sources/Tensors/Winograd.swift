@@ -106,14 +106,19 @@ public enum Winograd: Int, Sendable, CaseIterable {
         // Images go in chunks of about 2048 tiles: wide enough GEMMs, bounded scratch memory.
         let chunk = max(1, min(n, 2048 / tiles))
         let capacity = chunk * tiles
-        Workspace.withBuffer(positions * c * capacity) { v in
-            Workspace.withBuffer(positions * oc * capacity) { product in
+        Workspace.withBuffer(positions * Winograd.paddedStride(c * capacity)) { v in
+            Workspace.withBuffer(positions * Winograd.paddedStride(oc * capacity) + 8) { product in  // + the output transform's overread
                 convolve(
                     x, n: n, c: c, h: h, w: w, padding: padding, u: u, outChannels: oc, into: out, oh: oh, ow: ow,
                     chunk: chunk, v: v, product: product, finishing: pass)
             }
         }
     }
+
+    /// Floats from one position's matrix to the next: one cache line more than the matrix, so that
+    /// the α² rows a transform writes (or reads) side by side do not all fall into the same few
+    /// cache sets, as they would a multiple of 4 KB apart.
+    static func paddedStride(_ matrix: Int) -> Int { matrix + 16 }
 
     private func convolve(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, padding: (Int, Int),
@@ -122,34 +127,33 @@ public enum Winograd: Int, Sendable, CaseIterable {
     ) {
         let m = self.m, positions = alpha * alpha
         let tilesY = (oh + m - 1) / m, tilesX = (ow + m - 1) / m, tiles = tilesY * tilesX
-        let bT = Matrix(bT), aT = Matrix(aT)
         for first in stride(from: 0, to: n, by: chunk) {
             let images = min(chunk, n - first)
             let columns = images * tiles
+            let vStride = Winograd.paddedStride(c * columns), productStride = Winograd.paddedStride(oc * columns)
             // 1. Input tiles → V[ξ][c][column], one (image, channel) plane per task.
             Parallel.ranges(images * c) { planes in
-                var scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
+                let scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
                 for plane in planes {
                     let image = plane / c, ci = plane % c
                     scratch.transform(
-                        x + ((first + image) * c + ci) * h * w, bT: bT,
-                        into: v + ci * columns + image * tiles, positionStride: c * columns)
+                        x + ((first + image) * c + ci) * h * w, into: v + ci * columns + image * tiles, positionStride: vStride)
                 }
             }
             // 2. α² independent GEMMs: M_ξ[OC, columns] = U_ξ[OC, C] · V_ξ[C, columns].
             Parallel.forEach(positions, work: oc * c * columns) { xi in
                 GEMM.sgemm(
-                    m: oc, n: columns, k: c, a: u + xi * oc * c, lda: c, b: v + xi * c * columns, ldb: columns,
-                    c: product + xi * oc * columns, ldc: columns)
+                    m: oc, n: columns, k: c, a: u + xi * oc * c, lda: c, b: v + xi * vStride, ldb: columns,
+                    c: product + xi * productStride, ldc: columns)
             }
             // 3. M → output tiles, cropped to OH×OW, one (image, output channel) plane per task.
             Parallel.ranges(images * oc) { planes in
-                var scratch = OutputScratch(self, tiles: tiles)
+                let scratch = OutputScratch(self, tilesY: tilesY, tilesX: tilesX)
                 for plane in planes {
                     let image = plane / oc, o = plane % oc
                     scratch.transform(
-                        product + o * columns + image * tiles, positionStride: oc * columns, aT: aT,
-                        into: out, plane: (first + image) * oc + o, oh: oh, ow: ow, tilesX: tilesX, finishing: pass)
+                        product + o * columns + image * tiles, positionStride: productStride,
+                        into: out, plane: (first + image) * oc + o, oh: oh, ow: ow, finishing: pass)
                 }
             }
         }
@@ -202,22 +206,78 @@ struct Matrix {
     }
 }
 
+/// Eight neighbouring tiles of a tile row: the transforms' vector.
+typealias TileLanes = SIMD8<Float>
+
+extension Winograd {
+    /// `Bᵀ·d` in place on the α vectors `p[0], p[s], …, p[(α−1)·s]` — the rows of `bT`, written out.
+    @inline(__always)
+    func inputTransform(_ p: UnsafeMutablePointer<TileLanes>, stride s: Int) {
+        switch self {
+        case .f2:
+            let (d0, d1, d2, d3) = (p[0], p[s], p[2 * s], p[3 * s])
+            p[0] = d0 - d2
+            p[s] = d1 + d2
+            p[2 * s] = d2 - d1
+            p[3 * s] = d1 - d3
+        case .f4:
+            let (d0, d1, d2, d3, d4, d5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
+            p[0] = 4 * d0 - 5 * d2 + d4
+            p[s] = (d3 + d4) - 4 * (d1 + d2)
+            p[2 * s] = (d4 - d3) + 4 * (d1 - d2)
+            p[3 * s] = (d4 - d2) - 2 * (d1 - d3)
+            p[4 * s] = (d4 - d2) + 2 * (d1 - d3)
+            p[5 * s] = 4 * d1 - 5 * d3 + d5
+        }
+    }
+
+    /// `Aᵀ·M` on the α vectors `p[0], p[s], …`: the m results go to `p[0], p[s], …, p[(m−1)·s]` —
+    /// the rows of `aT`, written out.
+    @inline(__always)
+    func outputTransform(_ p: UnsafeMutablePointer<TileLanes>, stride s: Int) {
+        switch self {
+        case .f2:
+            let (m0, m1, m2, m3) = (p[0], p[s], p[2 * s], p[3 * s])
+            p[0] = m0 + m1 + m2
+            p[s] = m1 - m2 - m3
+        case .f4:
+            let (m0, m1, m2, m3, m4, m5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
+            let (sum12, diff12, sum34, diff34) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
+            p[0] = m0 + sum12 + sum34
+            p[s] = diff12 + 2 * diff34
+            p[2 * s] = sum12 + 4 * sum34
+            p[3 * s] = diff12 + 8 * diff34 + m5
+        }
+    }
+}
+
+@inline(__always)
+private func load(_ p: UnsafePointer<Float>) -> TileLanes { UnsafeRawPointer(p).loadUnaligned(as: TileLanes.self) }
+
+@inline(__always)
+private func store(_ v: TileLanes, _ p: UnsafeMutablePointer<Float>, count: Int) {
+    if count == 8 {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: TileLanes.self)
+    } else {
+        for lane in 0..<count { p[lane] = v[lane] }
+    }
+}
+
 /// Per-thread buffers for the input transform of one channel plane.
 ///
-/// The zero-padded plane is stored split into m×m phases — `split[ry][rx][y'][x']` holds padded
-/// pixel (m·y' + ry, m·x' + rx) — so that tap (i, j) of every tile is one contiguous run:
-/// `split[i mod m][j mod m][tileY + i / m][tileX + j / m]`. Both halves of `Bᵀ d B` are then
-/// vector loops over all tiles at once (each run carries one spare column per tile-row, dropped
-/// when the result is copied out).
-private struct InputScratch {
+/// Each padded input row is split into its m column phases — `phases[row][r][i]` holds padded
+/// pixel (row, m·i + r) — so that column j of the tiles tx, tx+1, … of a tile row is one
+/// contiguous run, `phases[row][j mod m][tx + j / m …]`. A tile row then goes eight tiles at a
+/// time: the α×α block of vectors is loaded, transformed along its rows and then its columns
+/// (`Bᵀ d B`), and each of its α² positions stored as eight consecutive columns of V.
+private final class InputScratch {
     let variant: Winograd
     let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
-    /// Rows and columns of one phase: one more than the tiles, for the taps past m.
-    let splitH: Int, splitW: Int
-    var split: [Float]  // [ry][rx][y'][x'] plus one spare row
-    var vertical: [Float]  // [k][rx][y'][x']: after the vertical half, same layout
-    var flat: [Float]  // one transformed position over the tiles, splitW per tile-row
-    var line: [Float]  // one input row inside its zero padding, m·splitW wide
+    /// Floats per phase: the tiles rounded up to whole vectors, plus room for the taps past m.
+    let phaseLength: Int
+    let phases: UnsafeMutablePointer<Float>  // [padded row][phase][phaseLength]
+    let line: UnsafeMutablePointer<Float>  // one padded row, m·phaseLength wide
+    let block: UnsafeMutablePointer<TileLanes>  // α×α
 
     init(_ variant: Winograd, h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
         self.variant = variant
@@ -227,105 +287,123 @@ private struct InputScratch {
         self.tilesX = tilesX
         self.padding = padding
         let m = variant.m, a = variant.alpha
-        splitH = tilesY + 1
-        splitW = tilesX + 1
-        split = [Float](repeating: 0, count: (m * m * splitH + 1) * splitW)
-        vertical = [Float](repeating: 0, count: (a * m * splitH + 1) * splitW)
-        flat = [Float](repeating: 0, count: tilesY * splitW)
-        line = [Float](repeating: 0, count: m * splitW)
+        phaseLength = (tilesX + 7) / 8 * 8 + 8
+        phases = .allocate(capacity: (tilesY * m + 2) * m * phaseLength)
+        line = .allocate(capacity: m * phaseLength)
+        line.initialize(repeating: 0, count: m * phaseLength)
+        block = .allocate(capacity: a * a)
+    }
+
+    deinit {
+        phases.deallocate()
+        line.deallocate()
+        block.deallocate()
     }
 
     /// Writes position ξ of every tile of `plane` to `dst + ξ·positionStride + tile`.
-    mutating func transform(
-        _ plane: UnsafePointer<Float>, bT: Matrix, into dst: UnsafeMutablePointer<Float>, positionStride: Int
-    ) {
-        let m = variant.m, a = variant.alpha
-        let (ph, pw) = padding, (hh, ww, tY, tX, sH, sW) = (h, w, tilesY, tilesX, splitH, splitW)
-        let phase = sH * sW  // floats per phase
-        split.withUnsafeMutableBufferPointer { sBuf in
-            vertical.withUnsafeMutableBufferPointer { vBuf in
-                flat.withUnsafeMutableBufferPointer { fBuf in
-                  line.withUnsafeMutableBufferPointer { lBuf in
-                    let sp = sBuf.baseAddress!, vp = vBuf.baseAddress!, f = fBuf.baseAddress!
-                    // The plane into its phases; everything else (padding, round-up) stays zero.
-                    // Each row is laid out padded in `line`, then split into its m column phases.
-                    sp.update(repeating: 0, count: sBuf.count)
-                    let line = lBuf.baseAddress!
-                    let width = min(ww, m * sW - pw)
-                    for y in 0..<hh {
-                        let py = y + ph
-                        guard py < m * sH else { break }
-                        line.update(repeating: 0, count: m * sW)
-                        if width > 0 { (line + pw).update(from: plane + y * ww, count: width) }
-                        let out = sp + (py % m) * m * phase + (py / m) * sW
-                        Deinterleave.split(line, phases: m, count: sW) { rx in out + rx * phase }
-                    }
-                    // Vertical half: row k = Σ_i Bᵀ[k][i] · tap row i, for every column phase and tile.
-                    let runV = m * phase
-                    bT.apply(
-                        { i in UnsafePointer(sp + (i % m) * m * phase + (i / m) * sW) }, { k in vp + k * runV }, count: runV)
-                    // Horizontal half: V[k·α + l] = Σ_j Bᵀ[l][j] · tap column j.
-                    let runH = tY * sW - 1
-                    for k in 0..<a {
-                        let rows = vp + k * runV
-                        for l in 0..<a {
-                            Matrix.combine(bT.rows[l], { j in UnsafePointer(rows + (j % m) * phase + j / m) }, into: f, count: runH)
-                            let out = dst + (k * a + l) * positionStride
-                            for ty in 0..<tY {
-                                let (to, from) = (out + ty * tX, f + ty * sW)
-                                for t in 0..<tX { to[t] = from[t] }
-                            }
-                        }
-                    }
-                  }
+    func transform(_ plane: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, positionStride: Int) {
+        let m = variant.m, a = variant.alpha, length = phaseLength, rowFloats = m * length
+        let (ph, pw) = padding
+        // The padded rows into their phases (the zero padding included). `line` stays zero outside
+        // the copied pixels: every row copies the same columns.
+        let width = min(w, rowFloats - pw)
+        for row in 0..<(tilesY * m + 2) {
+            let y = row - ph, out = phases + row * rowFloats
+            guard y >= 0, y < h, width > 0 else {
+                out.update(repeating: 0, count: rowFloats)
+                continue
+            }
+            (line + pw).update(from: plane + y * w, count: width)
+            Deinterleave.split(line, phases: m, count: length) { r in out + r * length }
+        }
+        for ty in 0..<tilesY {
+            for tx in stride(from: 0, to: tilesX, by: 8) {
+                for i in 0..<a {
+                    let row = UnsafePointer(phases + (ty * m + i) * rowFloats + tx)
+                    for j in 0..<a { block[i * a + j] = load(row + (j % m) * length + j / m) }
+                    variant.inputTransform(block + i * a, stride: 1)
                 }
+                for l in 0..<a { variant.inputTransform(block + l, stride: a) }
+                // A short last vector may spill into the following tile rows, which are written
+                // after it; only the plane's edge stops it.
+                let first = ty * tilesX + tx, out = dst + first
+                let count = min(8, tilesY * tilesX - first)
+                for xi in 0..<(a * a) { store(block[xi], out + xi * positionStride, count: count) }
             }
         }
     }
 }
 
-/// Per-thread buffers for the output transform of one output-channel plane.
-private struct OutputScratch {
+/// Per-thread buffers for the output transform of one output-channel plane: a tile row goes eight
+/// tiles at a time — the α×α block of vectors is loaded from M, transformed along its columns and
+/// then its rows (`Aᵀ M A`), and the m×m results interleaved into m output rows.
+private final class OutputScratch {
     let variant: Winograd
-    var partial: [Float]
-    var result: [Float]
+    let tilesY: Int, tilesX: Int
+    /// Floats per output row of a tile row: the tiles rounded up to whole vectors, times m.
+    let rowLength: Int
+    let rows: UnsafeMutablePointer<Float>  // [r][rowLength]
+    let block: UnsafeMutablePointer<TileLanes>  // α×α
 
-    init(_ variant: Winograd, tiles: Int) {
+    init(_ variant: Winograd, tilesY: Int, tilesX: Int) {
         self.variant = variant
-        partial = [Float](repeating: 0, count: variant.m * variant.alpha * tiles)
-        result = [Float](repeating: 0, count: variant.m * variant.m * tiles)
+        self.tilesY = tilesY
+        self.tilesX = tilesX
+        rowLength = (tilesX + 7) / 8 * 8 * variant.m
+        rows = .allocate(capacity: variant.m * rowLength)
+        block = .allocate(capacity: variant.alpha * variant.alpha)
     }
 
-    /// Reads position ξ of every tile from `src + ξ·positionStride + tile`, writes the OH×OW plane.
-    mutating func transform(
-        _ src: UnsafePointer<Float>, positionStride: Int, aT: Matrix, into y: UnsafeMutablePointer<Float>, plane: Int,
-        oh: Int, ow: Int, tilesX: Int, finishing pass: OutputPass
+    deinit {
+        rows.deallocate()
+        block.deallocate()
+    }
+
+    /// Reads position ξ of every tile from `src + ξ·positionStride + tile` (and may read up to 7
+    /// floats past the last tile), writes the OH×OW plane.
+    func transform(
+        _ src: UnsafePointer<Float>, positionStride: Int, into y: UnsafeMutablePointer<Float>, plane: Int, oh: Int, ow: Int,
+        finishing pass: OutputPass
     ) {
         let out = y + plane * oh * ow
         let m = variant.m, a = variant.alpha
-        let tiles = partial.count / (m * a)
-        partial.withUnsafeMutableBufferPointer { fBuf in
-            result.withUnsafeMutableBufferPointer { yBuf in
-                let f = fBuf.baseAddress!, t = yBuf.baseAddress!
-                // Horizontal: F[k][s] = Σ_l Aᵀ[s][l] · M[k·α + l], over all tiles.
-                for k in 0..<a {
-                    aT.apply({ src + (k * a + $0) * positionStride }, { f + (k * m + $0) * tiles }, count: tiles)
-                }
-                // Vertical: Y[r][s] = Σ_k Aᵀ[r][k] · F[k][s].
-                for s in 0..<m {
-                    aT.apply({ UnsafePointer(f + ($0 * m + s) * tiles) }, { t + ($0 * m + s) * tiles }, count: tiles)
-                }
-                // Tiles back into rows, dropping what lies past the plane's edge.
-                for oy in 0..<oh {
-                    let ty = oy / m, r = oy % m
-                    let row = out + oy * ow
-                    for s in 0..<min(m, ow) {
-                        let from = t + (r * m + s) * tiles + ty * tilesX, to = row + s
-                        for tx in 0..<((ow - s + m - 1) / m) { to[tx * m] = from[tx] }
+        for ty in 0..<tilesY {
+            for tx in stride(from: 0, to: tilesX, by: 8) {
+                let from = src + ty * tilesX + tx
+                for xi in 0..<(a * a) { block[xi] = load(from + xi * positionStride) }
+                for l in 0..<a { variant.outputTransform(block + l, stride: a) }
+                for r in 0..<m { variant.outputTransform(block + r * a, stride: 1) }
+                // Y[r][s] of tile tx + t goes to column (tx + t)·m + s of output row r.
+                for r in 0..<m {
+                    let to = UnsafeMutableRawPointer(rows + r * rowLength + tx * m)
+                    let b = block + r * a
+                    if m == 2 {
+                        to.storeBytes(of: interleave(b[0], b[1]), as: SIMD16<Float>.self)
+                    } else {
+                        // Zipping (0, 2) and (1, 3), then the two results, gives 0, 1, 2, 3, 0, 1, …
+                        let even = interleave(b[0], b[2]), odd = interleave(b[1], b[3])
+                        to.storeBytes(of: interleave(even.lowHalf, odd.lowHalf), as: SIMD16<Float>.self)
+                        to.storeBytes(of: interleave(even.highHalf, odd.highHalf), toByteOffset: 64, as: SIMD16<Float>.self)
                     }
-                    if !pass.isIdentity { pass.finish(y, plane: plane, from: oy * ow, count: ow) }
                 }
+            }
+            for r in 0..<m {
+                let oy = ty * m + r
+                guard oy < oh else { break }
+                (out + oy * ow).update(from: rows + r * rowLength, count: ow)
+                if !pass.isIdentity { pass.finish(y, plane: plane, from: oy * ow, count: ow) }
             }
         }
     }
+}
+
+/// `[a0, b0, a1, b1, …]`: two vectors zipped (the compiler turns the loop into shuffles).
+@inline(__always)
+private func interleave(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD16<Float> {
+    var z = SIMD16<Float>()
+    for t in 0..<8 {
+        z[2 * t] = a[t]
+        z[2 * t + 1] = b[t]
+    }
+    return z
 }

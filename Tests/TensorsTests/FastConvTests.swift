@@ -10,7 +10,7 @@ import Testing
     }
 
     /// Maps whose sides are and are not multiples of the tile, padding 0–2, one and several images,
-    /// and the ResNet stage shapes scaled down in channels.
+    /// the ResNet stage shapes scaled down in channels, and tile rows longer than one vector.
     static let shapes: [Shape] = [
         Shape(n: 1, c: 3, oc: 4, h: 9, w: 9, padding: 1),
         Shape(n: 2, c: 5, oc: 3, h: 8, w: 8, padding: 1),
@@ -21,6 +21,8 @@ import Testing
         Shape(n: 2, c: 16, oc: 16, h: 56, w: 56, padding: 1),
         Shape(n: 4, c: 32, oc: 32, h: 14, w: 14, padding: 1),
         Shape(n: 8, c: 64, oc: 64, h: 7, w: 7, padding: 1),
+        // Tile rows of 9–18 tiles: two or three vectors of eight, the last one partly past the edge.
+        Shape(n: 2, c: 3, oc: 5, h: 20, w: 37, padding: 0),
     ]
 
     static func inputs(_ s: Shape, bias: Bool = true) -> (Tensor, Tensor, Tensor?, ConvGeometry) {
