@@ -19,7 +19,7 @@ let tensorFlags: [String] = {
 
 let package = Package(
     name: "LearnerLens",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "learnerlens", targets: ["learnerlens"]),
         .library(name: "Fastai", targets: ["Fastai"]),
