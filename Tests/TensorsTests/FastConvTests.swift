@@ -1,5 +1,6 @@
-import Tensors
 import Testing
+
+@testable import Tensors
 
 /// The fast convolution paths — Winograd F(2×2) and F(4×4), the fused epilogue, the automatic
 /// choice — against the naive loops and against im2col.
@@ -41,6 +42,24 @@ import Testing
         #expect(fast.shape == slow.shape)
         // F(4×4) divides by 6 and 24 and multiplies by up to 8: a few ulps more than F(2×2).
         #expect(relativeError(fast, slow) < (variant == .f2 ? 2e-6 : 2e-5))
+    }
+
+    /// The transforms are written out by hand for speed; column j of Bᵀ (and of Aᵀ) is what they
+    /// make of the j-th unit vector, in every lane.
+    @Test(arguments: Winograd.allCases)
+    func writtenOutTransformsAreTheMatrices(_ variant: Winograd) {
+        let a = variant.alpha
+        let p = UnsafeMutablePointer<TileLanes>.allocate(capacity: a)
+        defer { p.deallocate() }
+        let lanes = TileLanes(1, 2, 3, 4, 5, 6, 7, 8)
+        for j in 0..<a {
+            for i in 0..<a { p[i] = i == j ? lanes : .zero }
+            variant.inputTransform(p, stride: 1)
+            #expect((0..<a).allSatisfy { k in p[k] == variant.bT[k][j] * lanes })
+            for i in 0..<a { p[i] = i == j ? lanes : .zero }
+            variant.outputTransform(p, stride: 1)
+            #expect((0..<variant.m).allSatisfy { r in p[r] == variant.aT[r][j] * lanes })
+        }
     }
 
     @Test(arguments: Winograd.allCases)
