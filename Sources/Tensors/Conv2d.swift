@@ -193,11 +193,13 @@ public final class ConvKernel {
 
     /// im2col + GEMM into `y` (`[N, OC, OH, OW]`, fully overwritten), then the output pass.
     ///
-    /// Batches of large maps go one image per thread: each thread unfolds its image into its own
-    /// cache-sized buffer (a pointwise stride-1 conv needs none: the image already is the matrix)
-    /// and multiplies straight into the output. One image, or small late-stage maps, go in chunks
-    /// of about 4096 output columns, unfolded together so the GEMM still gets wide matrices, the
-    /// GEMM cut into slices across threads.
+    /// Large maps with few input rows per output (a stem) go in blocks of output rows, a run of
+    /// blocks per thread: each block is unfolded into the thread's own buffer of about 256 KB (half
+    /// this machine kind's L2), multiplied straight into its rows of the output, and finished while
+    /// they are in cache. Other batches of large maps go one image per thread, unfolded into the
+    /// thread's own buffer (a pointwise stride-1 conv needs none: the image already is the matrix).
+    /// One image, or small late-stage maps, go in chunks of about 4096 output columns, unfolded
+    /// together so the GEMM still gets wide matrices, the GEMM cut into slices across threads.
     private static func im2colConvolve(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, weight wp: UnsafePointer<Float>, oc: Int, kh: Int, kw: Int,
         _ g: ConvGeometry, into y: UnsafeMutablePointer<Float>, oh: Int, ow: Int, finishing pass: OutputPass
@@ -205,7 +207,30 @@ public final class ConvKernel {
         let spatial = oh * ow
         let kRows = c * kh * kw
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
-        // A pointwise conv needs no copy per image, so its GEMMs go per image from narrower maps on.
+        // Blocks of output rows whose unfolding fits in about 256 KB and still makes a GEMM at least
+        // 256 columns wide: convolutions with few input rows per output, like a stem's.
+        let rowsPerBlock = max(1, min(oh, 65_536 / (kRows * ow)))
+        if !pointwise && spatial >= 512 && rowsPerBlock * ow >= 256 {
+            let blocks = (oh + rowsPerBlock - 1) / rowsPerBlock
+            Parallel.ranges(n * blocks) { tasks in
+                Workspace.withBuffer(kRows * rowsPerBlock * ow) { unfolded in
+                    for task in tasks {
+                        let (i, block) = task.quotientAndRemainder(dividingBy: blocks)
+                        let rows = (block * rowsPerBlock)..<min(oh, (block + 1) * rowsPerBlock)
+                        let columns = rows.count * ow, offset = rows.lowerBound * ow
+                        Im2col.unfold(
+                            x + i * c * h * w, n: 1, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, rows: rows, g, into: unfolded,
+                            parallel: false)
+                        multiply(
+                            wp, unfolded, oc: oc, k: kRows, columns: columns, ldc: spatial, groups: g.groups,
+                            into: y + i * oc * spatial + offset, parallel: false)
+                        if !pass.isIdentity { for o in 0..<oc { pass.finish(y, plane: i * oc + o, from: offset, count: columns) } }
+                    }
+                }
+            }
+            return
+        }
+        // A pointwise stride-1 conv needs no copy per image, so its GEMMs go per image from narrower maps on.
         if n > 1 && Parallel.threads > 1 && spatial >= (pointwise ? 128 : 512) {
             Parallel.ranges(n) { images in
                 Workspace.withBuffer(pointwise ? 0 : kRows * spatial) { unfolded in
@@ -215,8 +240,8 @@ public final class ConvKernel {
                             Im2col.unfold(image, n: 1, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded, parallel: false)
                         }
                         multiply(
-                            wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: spatial, groups: g.groups,
-                            into: y + i * oc * spatial, parallel: false)
+                            wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: spatial, ldc: spatial,
+                            groups: g.groups, into: y + i * oc * spatial, parallel: false)
                         if !pass.isIdentity { for o in 0..<oc { pass.finish(y, plane: i * oc + o, from: 0, count: spatial) } }
                     }
                 }
@@ -236,7 +261,7 @@ public final class ConvKernel {
                     // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
                     multiply(
                         wp, pointwise && images == 1 ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: columns,
-                        groups: g.groups, into: images == 1 ? y + first * oc * spatial : staged, parallel: true)
+                        ldc: columns, groups: g.groups, into: images == 1 ? y + first * oc * spatial : staged, parallel: true)
                     Parallel.forEach(images * oc, work: spatial) { plane in
                         let (i, o) = plane.quotientAndRemainder(dividingBy: oc)
                         let target = (first + i) * oc + o
@@ -248,18 +273,19 @@ public final class ConvKernel {
         }
     }
 
-    /// `C[OC, columns] = W[OC, k] · B[k, columns]`, one GEMM per group (rows of W and B split by group).
+    /// `C[OC, columns] = W[OC, k] · B[k, columns]` (C's rows `ldc` apart), one GEMM per group (rows
+    /// of W and B split by group).
     private static func multiply(
-        _ wp: UnsafePointer<Float>, _ b: UnsafePointer<Float>, oc: Int, k: Int, columns: Int, groups: Int,
+        _ wp: UnsafePointer<Float>, _ b: UnsafePointer<Float>, oc: Int, k: Int, columns: Int, ldc: Int, groups: Int,
         into target: UnsafeMutablePointer<Float>, parallel: Bool
     ) {
         let ocg = oc / groups, kg = k / groups
         for group in 0..<groups {
-            let (a, bg, cg) = (wp + group * ocg * kg, b + group * kg * columns, target + group * ocg * columns)
+            let (a, bg, cg) = (wp + group * ocg * kg, b + group * kg * columns, target + group * ocg * ldc)
             if parallel {
-                GEMM.parallelSgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: columns)
+                GEMM.parallelSgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: ldc)
             } else {
-                GEMM.sgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: columns)
+                GEMM.sgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: ldc)
             }
         }
     }

@@ -1,13 +1,15 @@
 /// Unfolds convolution windows into the columns of a matrix, so a convolution becomes a GEMM.
 enum Im2col {
-    /// Writes `[C·kh·kw, N·OH·OW]`: row `(ci·kh + i)·kw + j` holds, for every image and output
-    /// position, the input value under kernel tap `(i, j)` of channel `ci` (0 in the padding).
+    /// Writes `[C·kh·kw, N·R·OW]` for the output rows `rows` (R of them; all OH by default): row
+    /// `(ci·kh + i)·kw + j` holds, for every image and output position, the input value under
+    /// kernel tap `(i, j)` of channel `ci` (0 in the padding).
     static func unfold(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, kh: Int, kw: Int, oh: Int, ow: Int,
-        _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>, parallel: Bool
+        rows: Range<Int>? = nil, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>, parallel: Bool
     ) {
         let (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
-        let spatial = oh * ow
+        let rows = rows ?? 0..<oh
+        let spatial = rows.count * ow
         let columns = n * spatial
         Parallel.forEach(c, work: parallel ? kh * kw * columns : 0) { ci in
             for i in 0..<kh {
@@ -19,8 +21,8 @@ enum Im2col {
                     let hi = max(lo, min(ow, (w - dx + sw - 1) / sw))
                     for image in 0..<n {
                         let plane = x + (image * c + ci) * h * w
-                        for r in 0..<oh {
-                            let dstRow = row + image * spatial + r * ow
+                        for r in rows {
+                            let dstRow = row + image * spatial + (r - rows.lowerBound) * ow
                             let ih = r * sh - ph + i * dh
                             if ih < 0 || ih >= h {
                                 dstRow.update(repeating: 0, count: ow)

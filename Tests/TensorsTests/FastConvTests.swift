@@ -117,6 +117,31 @@ import Testing
         #expect(reluOnly == (try kernel(x, algorithm: algorithm)).relu())
     }
 
+    /// im2col's three schedules: blocks of output rows (a stem: 7×7/2 from 3 channels, 32 output
+    /// rows in blocks of 13, the last one short), one image per thread (3×3/2 from 64 channels),
+    /// and chunks of small maps — each against the naive loops, then with a scale, a residual and
+    /// ReLU in the output pass against the same steps done separately.
+    @Test(arguments: [(3, 7, 64), (64, 3, 48), (16, 3, 12)])
+    func im2colSchedulesMatchNaiveLoops(_ channels: Int, _ k: Int, _ side: Int) throws {
+        var g = RandomGenerator(seed: UInt64(side))
+        let x = Tensor.normal([3, channels, side, side], generator: &g)
+        let w = Tensor.normal([8, channels, k, k], generator: &g)
+        let b = Tensor.normal([8], generator: &g)
+        let geometry = ConvGeometry(kernel: (k, k), stride: (2, 2), padding: (k / 2, k / 2))
+        let y = try Tensor.conv2d(x, weight: w, bias: b, geometry, algorithm: .im2col)
+        #expect(y.maxRelativeDifference(from: Naive.conv2d(x, w, b, geometry)) < 2e-6)
+        let scale = Tensor.normal([8], generator: &g), residual = Tensor.normal(y.shape, generator: &g)
+        let fused = try ConvKernel(weight: w, scale: scale, bias: b, geometry)(
+            x, epilogue: ConvEpilogue(residual: residual, relu: true), algorithm: .im2col)
+        var expected = try Tensor.conv2d(x, weight: w, bias: nil, geometry, algorithm: .im2col)
+        let plane = y.shape[2] * y.shape[3]
+        for i in expected.storage.indices {
+            let ch = (i / plane) % 8
+            expected.storage[i] = max(0, expected.storage[i] * scale.storage[ch] + b.storage[ch] + residual.storage[i])
+        }
+        #expect(fused.maxRelativeDifference(from: expected) < 2e-6)
+    }
+
     @Test(arguments: [ConvAlgorithm.im2col, .winograd(.f2), .winograd(.f4)])
     func scaleIsABatchNormFoldedIn(_ algorithm: ConvAlgorithm) throws {
         let (x, w, b, geometry) = Self.inputs(Self.shapes[7])
