@@ -18,7 +18,8 @@ public enum Winograd: Int, Sendable, CaseIterable {
     /// Input tile side α = m + 2.
     public var alpha: Int { rawValue + 2 }
 
-    /// Bᵀ, α×α: the input transform.
+    /// Bᵀ, α×α: the input transform. `inputTransform` is its rows written out for speed; a test
+    /// holds the two together.
     var bT: [[Float]] {
         switch self {
         case .f2: [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
@@ -42,7 +43,7 @@ public enum Winograd: Int, Sendable, CaseIterable {
         }
     }
 
-    /// Aᵀ, m×α: the output transform.
+    /// Aᵀ, m×α: the output transform, written out in `outputTransform` (tested against this).
     var aT: [[Float]] {
         switch self {
         case .f2: [[1, 1, 1, 0], [0, 1, -1, -1]]
