@@ -258,14 +258,23 @@ public final class ConvKernel {
                     if !(pointwise && images == 1) {
                         Im2col.unfold(image, n: images, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded, parallel: true)
                     }
-                    // One image: [OC, OH·OW] straight into the output; several: [OC, images·OH·OW], regrouped.
+                    // One image: [OC, OH·OW] straight into the output, each GEMM slice finished in
+                    // cache; several: [OC, images·OH·OW], then regrouped and finished.
+                    if images == 1 {
+                        multiply(
+                            wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: columns, ldc: columns,
+                            groups: g.groups, into: y + first * oc * spatial, parallel: true,
+                            finishing: pass.isIdentity ? nil : { rows, range in
+                                for o in rows { pass.finish(y, plane: first * oc + o, from: range.lowerBound, count: range.count) }
+                            })
+                        continue
+                    }
                     multiply(
-                        wp, pointwise && images == 1 ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: columns,
-                        ldc: columns, groups: g.groups, into: images == 1 ? y + first * oc * spatial : staged, parallel: true)
+                        wp, unfolded, oc: oc, k: kRows, columns: columns, ldc: columns, groups: g.groups, into: staged, parallel: true)
                     Parallel.forEach(images * oc, work: spatial) { plane in
                         let (i, o) = plane.quotientAndRemainder(dividingBy: oc)
                         let target = (first + i) * oc + o
-                        if images > 1 { (y + target * spatial).update(from: staged + o * columns + i * spatial, count: spatial) }
+                        (y + target * spatial).update(from: staged + o * columns + i * spatial, count: spatial)
                         if !pass.isIdentity { pass.finish(y, plane: target, from: 0, count: spatial) }
                     }
                 }
@@ -274,16 +283,20 @@ public final class ConvKernel {
     }
 
     /// `C[OC, columns] = W[OC, k] · B[k, columns]` (C's rows `ldc` apart), one GEMM per group (rows
-    /// of W and B split by group).
+    /// of W and B split by group). With `parallel`, `finishing(rows, columns)` gets each block of C
+    /// (rows counted over all groups) right after a GEMM slice wrote it.
     private static func multiply(
         _ wp: UnsafePointer<Float>, _ b: UnsafePointer<Float>, oc: Int, k: Int, columns: Int, ldc: Int, groups: Int,
-        into target: UnsafeMutablePointer<Float>, parallel: Bool
+        into target: UnsafeMutablePointer<Float>, parallel: Bool, finishing: ((Range<Int>, Range<Int>) -> Void)? = nil
     ) {
         let ocg = oc / groups, kg = k / groups
         for group in 0..<groups {
             let (a, bg, cg) = (wp + group * ocg * kg, b + group * kg * columns, target + group * ocg * ldc)
             if parallel {
-                GEMM.parallelSgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: ldc)
+                let first = group * ocg
+                GEMM.parallelSgemm(
+                    m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: ldc,
+                    finishing: finishing.map { finish in { rows, range in finish((first + rows.lowerBound)..<(first + rows.upperBound), range) } })
             } else {
                 GEMM.sgemm(m: ocg, n: columns, k: kg, a: a, lda: kg, b: bg, ldb: columns, c: cg, ldc: ldc)
             }

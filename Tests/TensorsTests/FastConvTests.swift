@@ -117,14 +117,16 @@ import Testing
         #expect(reluOnly == (try kernel(x, algorithm: algorithm)).relu())
     }
 
-    /// im2col's three schedules: blocks of output rows (a stem: 7×7/2 from 3 channels, 32 output
-    /// rows in blocks of 13, the last one short), one image per thread (3×3/2 from 64 channels),
-    /// and chunks of small maps — each against the naive loops, then with a scale, a residual and
-    /// ReLU in the output pass against the same steps done separately.
-    @Test(arguments: [(3, 7, 64), (64, 3, 48), (16, 3, 12)])
-    func im2colSchedulesMatchNaiveLoops(_ channels: Int, _ k: Int, _ side: Int) throws {
+    /// im2col's schedules: blocks of output rows (a stem: 7×7/2 from 3 channels, 32 output rows in
+    /// blocks of 13, the last one short), one image per thread (3×3/2 from 64 channels, 3 images),
+    /// chunks of small maps (3 images), one image whose GEMM slices finish their own blocks, and a
+    /// strided 1×1 whose rows all fit one block —
+    /// each against the naive loops, then with a scale, a residual and ReLU in the output pass
+    /// against the same steps done separately.
+    @Test(arguments: [(3, 7, 64, 3), (64, 3, 48, 3), (16, 3, 12, 3), (64, 3, 48, 1), (16, 1, 64, 1)])
+    func im2colSchedulesMatchNaiveLoops(_ channels: Int, _ k: Int, _ side: Int, _ n: Int) throws {
         var g = RandomGenerator(seed: UInt64(side))
-        let x = Tensor.normal([3, channels, side, side], generator: &g)
+        let x = Tensor.normal([n, channels, side, side], generator: &g)
         let w = Tensor.normal([8, channels, k, k], generator: &g)
         let b = Tensor.normal([8], generator: &g)
         let geometry = ConvGeometry(kernel: (k, k), stride: (2, 2), padding: (k / 2, k / 2))
