@@ -66,19 +66,25 @@ def count_flops(body: nn.Module, x: torch.Tensor) -> int:
     return 2 * macs[0]
 
 
+def timed(fn, x, warmup: int, iterations: int):
+    """Runs fn(x) `warmup` times untimed, then `iterations` times; returns (ms per run, last output)."""
+    with torch.no_grad():
+        for _ in range(warmup):
+            y = fn(x)
+        times = []
+        for _ in range(iterations):
+            t0 = time.perf_counter()
+            y = fn(x)
+            times.append((time.perf_counter() - t0) * 1000.0)
+    return times, y
+
+
 def time_conv(args) -> int:
     """One nn.Conv2d (no bias, padding kernel//2), the counterpart of `learnerlens bench --op conv`."""
     oc = args.out_channels or args.channels
     conv = nn.Conv2d(args.channels, oc, args.kernel, args.stride, args.kernel // 2, bias=False).eval()
     x = torch.randn(args.batch, args.channels, args.size, args.size)
-    with torch.no_grad():
-        for _ in range(max(args.warmup, 3)):
-            y = conv(x)
-        times = []
-        for _ in range(args.iterations):
-            t0 = time.perf_counter()
-            y = conv(x)
-            times.append((time.perf_counter() - t0) * 1000.0)
+    times, y = timed(conv, x, max(args.warmup, 3), args.iterations)
     median_ms = statistics.median(times)
     flops = 2 * y.numel() * args.channels * args.kernel * args.kernel
     res = {"batch": args.batch, "channels": args.channels, "out_channels": oc, "size": args.size,
@@ -121,33 +127,17 @@ def main(argv=None) -> int:
     x = torch.randn(args.batch, 3, args.size, args.size)
 
     flops_batch = count_flops(body, x)
-    out_shape = None
-    with torch.no_grad():
-        for _ in range(args.warmup):
-            out_shape = list(body(x).shape)
-        times = []
-        for _ in range(args.iterations):
-            t0 = time.perf_counter()
-            y = body(x)
-            times.append((time.perf_counter() - t0) * 1000.0)
-        out_shape = list(y.shape)
+    times, y = timed(body, x, args.warmup, args.iterations)
+    out_shape = list(y.shape)
 
     stages = []
     if args.stages:
         children = list(body.children())
         groups = [("stem", nn.Sequential(*children[:4]))] + [(f"layer{i}", c) for i, c in enumerate(children[4:], 1)]
         h = x
-        with torch.no_grad():
-            for name, part in groups:
-                for _ in range(args.warmup):
-                    out = part(h)
-                ts = []
-                for _ in range(args.iterations):
-                    t0 = time.perf_counter()
-                    out = part(h)
-                    ts.append((time.perf_counter() - t0) * 1000.0)
-                stages.append({"name": name, "median_ms": round(statistics.median(ts), 3)})
-                h = out
+        for name, part in groups:
+            ts, h = timed(part, h, args.warmup, args.iterations)
+            stages.append({"name": name, "median_ms": round(statistics.median(ts), 3)})
 
     median_ms = statistics.median(times)
     min_ms = min(times)

@@ -208,41 +208,36 @@ public final class ConvKernel {
         let kRows = c * kh * kw
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
         // Blocks of output rows whose unfolding fits in about 256 KB and still makes a GEMM at least
-        // 256 columns wide: convolutions with few input rows per output, like a stem's.
-        let rowsPerBlock = max(1, min(oh, 65_536 / (kRows * ow)))
-        if !pointwise && spatial >= 512 && rowsPerBlock * ow >= 256 {
+        // 256 columns wide (convolutions with few input rows per output, like a stem's); otherwise,
+        // for a batch of large maps, whole images — from narrower maps on for a pointwise stride-1
+        // conv, which needs no copy per image.
+        let fitting = max(1, min(oh, 65_536 / (kRows * ow)))
+        let rowsPerBlock: Int
+        if !pointwise && spatial >= 512 && fitting * ow >= 256 {
+            rowsPerBlock = fitting
+        } else if n > 1 && Parallel.threads > 1 && spatial >= (pointwise ? 128 : 512) {
+            rowsPerBlock = oh
+        } else {
+            rowsPerBlock = 0
+        }
+        if rowsPerBlock > 0 {
             let blocks = (oh + rowsPerBlock - 1) / rowsPerBlock
             Parallel.ranges(n * blocks) { tasks in
-                Workspace.withBuffer(kRows * rowsPerBlock * ow) { unfolded in
+                Workspace.withBuffer(pointwise ? 0 : kRows * rowsPerBlock * ow) { unfolded in
                     for task in tasks {
                         let (i, block) = task.quotientAndRemainder(dividingBy: blocks)
                         let rows = (block * rowsPerBlock)..<min(oh, (block + 1) * rowsPerBlock)
                         let columns = rows.count * ow, offset = rows.lowerBound * ow
-                        Im2col.unfold(
-                            x + i * c * h * w, n: 1, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, rows: rows, g, into: unfolded,
-                            parallel: false)
-                        multiply(
-                            wp, unfolded, oc: oc, k: kRows, columns: columns, ldc: spatial, groups: g.groups,
-                            into: y + i * oc * spatial + offset, parallel: false)
-                        if !pass.isIdentity { for o in 0..<oc { pass.finish(y, plane: i * oc + o, from: offset, count: columns) } }
-                    }
-                }
-            }
-            return
-        }
-        // A pointwise stride-1 conv needs no copy per image, so its GEMMs go per image from narrower maps on.
-        if n > 1 && Parallel.threads > 1 && spatial >= (pointwise ? 128 : 512) {
-            Parallel.ranges(n) { images in
-                Workspace.withBuffer(pointwise ? 0 : kRows * spatial) { unfolded in
-                    for i in images {
                         let image = x + i * c * h * w
-                        if !pointwise {
-                            Im2col.unfold(image, n: 1, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: unfolded, parallel: false)
+                        if !pointwise {  // (a pointwise conv's block is always the whole image)
+                            Im2col.unfold(
+                                image, n: 1, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, rows: rows, g, into: unfolded,
+                                parallel: false)
                         }
                         multiply(
-                            wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: spatial, ldc: spatial,
-                            groups: g.groups, into: y + i * oc * spatial, parallel: false)
-                        if !pass.isIdentity { for o in 0..<oc { pass.finish(y, plane: i * oc + o, from: 0, count: spatial) } }
+                            wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: columns, ldc: spatial,
+                            groups: g.groups, into: y + i * oc * spatial + offset, parallel: false)
+                        if !pass.isIdentity { for o in 0..<oc { pass.finish(y, plane: i * oc + o, from: offset, count: columns) } }
                     }
                 }
             }
