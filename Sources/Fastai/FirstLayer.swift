@@ -38,7 +38,7 @@ public func updateFirstLayer(_ model: Module, nIn: Int, pretrained: Bool, genera
         let w = conv.weight.value
         let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
         let plane = kh * kw
-        var out = Tensor.zeros([o, nIn, kh, kw])
+        var out = [Float](repeating: 0, count: o * nIn * plane)
         for f in 0..<o {
             for c in 0..<nIn {
                 for k in 0..<plane {
@@ -49,11 +49,11 @@ public func updateFirstLayer(_ model: Module, nIn: Int, pretrained: Bool, genera
                         case 2: rgb(c) * 1.5
                         default: c < 3 ? rgb(c) : 0
                         }
-                    out.storage[(f * nIn + c) * plane + k] = v
+                    out[(f * nIn + c) * plane + k] = v
                 }
             }
         }
-        new.weight.value = out
+        new.weight.value = Tensor(shape: [o, nIn, kh, kw], storage: out)
         if let b = conv.bias { new.bias?.value = b.value }
         rule =
             switch nIn {

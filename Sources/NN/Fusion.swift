@@ -5,7 +5,7 @@ import Tensors
 /// convolution's own output pass — the inference-time rewrite PyTorch's `torch.fx`/oneDNN paths do.
 ///
 /// It is an execution detail: it only happens when nothing could tell the difference — fast paths
-/// on (`Backend.fastPaths`), the batch norm in eval mode, and no forward hook on any of the fused
+/// on (`ExecutionOptions.fastPaths`), the batch norm in eval mode, and no forward hook on any of the fused
 /// layers. Otherwise every layer runs on its own, in PyTorch's order, and hooks see each output.
 extension Module {
     /// Runs the children `conv` and `bn`, then adds `residual()` if given, then runs the child `relu`
@@ -17,7 +17,7 @@ extension Module {
     ) throws -> Tensor {
         var extra: Tensor?
         if let conv = child(convName) as? Conv2d, let bn = child(bnName) as? BatchNorm2d,
-            Backend.fastPaths, !bn.training, !conv.hasHooks, !bn.hasHooks, bn.numFeatures == conv.outChannels,
+            ExecutionOptions.current.fastPaths, !bn.training, !conv.hasHooks, !bn.hasHooks, bn.numFeatures == conv.outChannels,
             reluName.map({ child($0) is ReLU && !child($0)!.hasHooks }) ?? true
         {
             extra = try residual?()
@@ -53,7 +53,8 @@ extension Conv2d {
             versions.append(bias.version)
         }
         var statistics: RunningStatistics?
-        if let bn, let mean = bn.buffer("running_mean"), let variance = bn.buffer("running_var") {
+        if let bn {
+            let mean = bn.runningMean, variance = bn.runningVar
             sources += [bn, bn.weight, bn.bias, mean, variance]
             versions += [bn.weight.version, bn.bias.version, mean.version, variance.version]
             statistics = RunningStatistics(mean: mean.value, variance: variance.value)

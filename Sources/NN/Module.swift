@@ -81,25 +81,18 @@ open class Module {
         }
     }
 
-    /// Adds or replaces a parameter of this module.
-    public final func setParameter(_ name: String, _ parameter: Parameter) {
-        if let i = ownParameters.firstIndex(where: { $0.name == name }) {
-            ownParameters[i].parameter = parameter
-        } else {
-            ownParameters.append((name, parameter))
-        }
+    /// Registers one of a layer's stored parameters under its state-dict name. Layers keep their
+    /// parameters as typed stored properties (`Conv2d.weight`); this list only names them, in
+    /// PyTorch's registration order, for state dicts and traversal.
+    final func register(_ name: String, _ parameter: Parameter) {
+        precondition(!ownParameters.contains { $0.name == name }, "parameter \(name) registered twice")
+        ownParameters.append((name, parameter))
     }
 
-    /// Removes a parameter (a layer built without bias has none).
-    public final func removeParameter(_ name: String) { ownParameters.removeAll { $0.name == name } }
-
-    /// Adds or replaces a buffer of this module.
-    public final func setBuffer(_ name: String, _ buffer: Buffer) {
-        if let i = ownBuffers.firstIndex(where: { $0.name == name }) {
-            ownBuffers[i].buffer = buffer
-        } else {
-            ownBuffers.append((name, buffer))
-        }
+    /// Registers one of a layer's stored buffers under its state-dict name.
+    final func register(_ name: String, _ buffer: Buffer) {
+        precondition(!ownBuffers.contains { $0.name == name }, "buffer \(name) registered twice")
+        ownBuffers.append((name, buffer))
     }
 
     /// The child with this name.

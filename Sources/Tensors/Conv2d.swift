@@ -92,7 +92,7 @@ public final class ConvKernel {
     /// come from `learnerlens bench --op conv` and `--stages` on the ResNet stage shapes at batch
     /// 1 and 8 (docs/performance.md).
     public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
-        guard Backend.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
+        guard ExecutionOptions.current.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
         let out = outputShape(for: inputShape)
         let (n, oh, ow) = (out[0], out[2], out[3])
         func tiles(_ m: Int) -> Int { n * ((oh + m - 1) / m) * ((ow + m - 1) / m) }
@@ -215,7 +215,7 @@ public final class ConvKernel {
         let rowsPerBlock: Int
         if !pointwise && spatial >= 512 && fitting * ow >= 256 {
             rowsPerBlock = fitting
-        } else if n > 1 && Parallel.threads > 1 && spatial >= (pointwise ? 128 : 512) {
+        } else if n > 1 && ExecutionOptions.current.threads > 1 && spatial >= (pointwise ? 128 : 512) {
             rowsPerBlock = oh
         } else {
             rowsPerBlock = 0

@@ -14,9 +14,6 @@ public enum GEMM {
         case openblas, onednn
     }
 
-    /// The library every GEMM goes to. Set it between forward passes, not during one.
-    nonisolated(unsafe) public static var library = Library.onednn
-
     /// Pins OpenBLAS to one thread once per process, before its first call.
     private static let singleThreaded: Void = openblas_set_num_threads(1)
 
@@ -27,7 +24,7 @@ public enum GEMM {
         m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, using library: Library = GEMM.library
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, using library: Library = ExecutionOptions.current.gemm
     ) {
         if m == 0 || n == 0 { return }
         switch library {
@@ -43,8 +40,8 @@ public enum GEMM {
         }
     }
 
-    /// The library in use, with its build's own description, for benchmark reports.
-    public static var configuration: String {
+    /// A library with its build's own description, for benchmark reports.
+    public static func configuration(of library: Library) -> String {
         switch library {
         case .onednn: return OneDNN.version
         case .openblas:

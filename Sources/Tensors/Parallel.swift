@@ -6,20 +6,13 @@ import Synchronization
 /// independent GEMMs (or slices of one) run side by side, which measured faster on small matrices
 /// than letting the BLAS split each call (docs/performance.md).
 public enum Parallel {
-    nonisolated(unsafe) private static var configuredThreads = ProcessInfo.processInfo.activeProcessorCount
-
-    /// How many threads the numeric kernels use (default: the active processor count).
-    /// Set it before running a model, not while one runs.
-    public static var threads: Int {
-        get { configuredThreads }
-        set { configuredThreads = max(1, newValue) }
-    }
-
-    /// Runs `body(i)` for every `i` in `0..<count`, in parallel when the work is large enough.
-    /// Callers guarantee that iterations write disjoint memory. Which thread runs an iteration
-    /// varies; what it computes does not.
+    /// Runs `body(i)` for every `i` in `0..<count`, in parallel when the work is large enough, on
+    /// up to `ExecutionOptions.current.threads` threads. Callers guarantee that iterations write
+    /// disjoint memory. Which thread runs an iteration varies; what it computes does not. The
+    /// caller's options are captured once and are in force on every thread that takes part.
     static func forEach(_ count: Int, work: Int, _ body: (Int) -> Void) {
-        let width = min(threads, count)
+        let options = ExecutionOptions.current
+        let width = min(options.threads, count)
         if count <= 1 || count * work < 65_536 || width <= 1 {
             for i in 0..<count { body(i) }
             return
@@ -27,10 +20,12 @@ public enum Parallel {
         withoutActuallyEscaping(body) { escapable in
             // Iterations touch disjoint memory, which is what makes sharing the closure safe.
             let shared = unsafeBitCast(escapable, to: (@Sendable (Int) -> Void).self)
-            if WorkerPool.shared.run(count, helpers: width - 1, shared) { return }
+            if WorkerPool.shared.run(count, helpers: width - 1, options: options, shared) { return }
             // The pool is running another region (a nested call, or another thread's): Dispatch's.
             DispatchQueue.concurrentPerform(iterations: width) { worker in
-                for i in stride(from: worker, to: count, by: width) { shared(i) }
+                options.run {
+                    for i in stride(from: worker, to: count, by: width) { shared(i) }
+                }
             }
         }
     }
@@ -48,7 +43,7 @@ public enum Parallel {
     /// Splits `0..<count` into one contiguous range per thread and runs them in parallel; for work
     /// whose ranges each need their own scratch memory.
     static func ranges(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let parts = max(1, min(threads, count))
+        let parts = max(1, min(ExecutionOptions.current.threads, count))
         let size = (count + parts - 1) / parts
         forEach(parts, work: .max / parts) { p in
             let range = (p * size)..<min(count, (p + 1) * size)
@@ -76,20 +71,25 @@ final class WorkerPool: @unchecked Sendable {
     private final class Job: @unchecked Sendable {
         let body: @Sendable (Int) -> Void
         let count: Int
+        let options: ExecutionOptions
         let next = Atomic<Int>(0)
         let finished = Atomic<Int>(0)
 
-        init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+        init(count: Int, options: ExecutionOptions, body: @escaping @Sendable (Int) -> Void) {
             self.count = count
+            self.options = options
             self.body = body
         }
 
+        /// Claims and runs iterations until none are left, with the caller's options in force.
         func work() {
-            while true {
-                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard i < count else { return }
-                body(i)
-                finished.wrappingAdd(1, ordering: .releasing)
+            options.run {
+                while true {
+                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard i < count else { return }
+                    body(i)
+                    finished.wrappingAdd(1, ordering: .releasing)
+                }
             }
         }
     }
@@ -113,7 +113,7 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body` for `0..<count` on the calling thread and up to `helpers` workers; returns false
     /// without running anything when the pool is already running a region.
-    func run(_ count: Int, helpers: Int, _ body: @escaping @Sendable (Int) -> Void) -> Bool {
+    func run(_ count: Int, helpers: Int, options: ExecutionOptions, _ body: @escaping @Sendable (Int) -> Void) -> Bool {
         guard workers > 0, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             return false
         }
@@ -122,15 +122,15 @@ final class WorkerPool: @unchecked Sendable {
             started = true
             for _ in 0..<workers { Thread.detachNewThread { [self] in loop() } }
         }
-        runJob(count, helpers: min(helpers, workers), body)
+        runJob(count, helpers: min(helpers, workers), options: options, body)
         return true
     }
 
     /// Publishes the job, works on it, waits for the iterations in flight and for every worker to
     /// let go of it — after which nothing refers to `body` any more.
     @inline(never)
-    private func runJob(_ count: Int, helpers: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let job = Job(count: count, body: body)
+    private func runJob(_ count: Int, helpers: Int, options: ExecutionOptions, _ body: @escaping @Sendable (Int) -> Void) {
+        let job = Job(count: count, options: options, body: body)
         condition.lock()
         generation += 1
         self.job = job

@@ -6,7 +6,7 @@ extension GEMM {
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, finishing: ((Range<Int>, Range<Int>) -> Void)? = nil
     ) {
-        let threads = Parallel.threads
+        let threads = ExecutionOptions.current.threads
         // Below ~1 MFLOP a slice costs more in hand-over than it saves.
         if threads == 1 || m * n * k < 1 << 19 {
             sgemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)

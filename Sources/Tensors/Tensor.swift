@@ -3,8 +3,10 @@
 public struct Tensor: Sendable, Equatable {
     /// The size of each dimension, outermost first (`[N, C, H, W]`).
     public private(set) var shape: [Int]
-    /// The elements, row-major; `storage.count == shape.product`.
-    public var storage: [Float]
+    /// The elements, row-major; `storage.count == shape.product`. Only the Tensors module writes
+    /// it directly; elsewhere values change through `withUnsafeMutableBufferPointer`, the element
+    /// subscript or a new tensor, none of which can change the count.
+    public internal(set) var storage: [Float]
 
     /// Wraps existing values; the count must match the shape.
     public init(shape: [Int], storage: [Float]) {
@@ -27,6 +29,13 @@ public struct Tensor: Sendable, Equatable {
 
     /// A scalar-free 1-D tensor of the given values.
     public init(_ values: [Float]) { self.init(shape: [values.count], storage: values) }
+
+    /// Lets `body` change the elements in place (never their number).
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
+        try storage.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
+    }
 
     /// The number of elements a shape holds.
     public static func count(of shape: [Int]) -> Int { shape.reduce(1, *) }

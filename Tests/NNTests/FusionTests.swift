@@ -12,8 +12,8 @@ import Testing
         let model = Architecture.resnet18.make(numClasses: 10, generator: &g)
         for case let bn as BatchNorm2d in model.modules {
             let c = bn.numFeatures
-            bn.buffer("running_mean")!.value = Tensor.normal([c], generator: &g).scaled(by: 0.3)
-            bn.buffer("running_var")!.value = Tensor((0..<c).map { _ in Float(g.nextUniform()) * 2 + 0.2 })
+            bn.runningMean.value = Tensor.normal([c], generator: &g).scaled(by: 0.3)
+            bn.runningVar.value = Tensor((0..<c).map { _ in Float(g.nextUniform()) * 2 + 0.2 })
             bn.weight.value = Tensor((0..<c).map { _ in Float(g.nextUniform()) + 0.5 })
             bn.bias.value = Tensor.normal([c], generator: &g).scaled(by: 0.2)
         }
@@ -54,6 +54,21 @@ import Testing
         #expect(seen.count == 20 + 20 + 17 + 3)
     }
 
+    /// The whole model on every path and GEMM library agrees with the reference path, and the
+    /// reference path folds nothing.
+    @Test(arguments: ExecutionOptions.allPaths)
+    func everyPathAgreesWithTheReference(_ options: ExecutionOptions) throws {
+        let model = Self.model()
+        var g = RandomGenerator(seed: 9)
+        let x = Tensor.normal([2, 3, 32, 32], generator: &g)
+        let reference = try ExecutionOptions.reference.run { try model(x) }
+        let convs = model.modules.compactMap { $0 as? Conv2d }
+        #expect(convs.allSatisfy { $0.preparedKernel?.sources.contains { $0 is BatchNorm2d } != true })
+        let y = try options.run { try model(x) }
+        #expect(y.maxRelativeDifference(from: reference) < 1e-5)
+        #expect(convs.allSatisfy { $0.preparedKernel?.sources.contains { $0 is BatchNorm2d } == options.fastPaths })
+    }
+
     @Test func hooksSeeBlocksInPyTorchsOrder() throws {
         let model = Self.model()
         let calls = Self.listen(model)
@@ -74,7 +89,7 @@ import Testing
         let x = Tensor.normal([1, 3, 32, 32], generator: &g)
         let before = try model(x)
         let bn = try #require(model.child("bn1") as? BatchNorm2d)
-        bn.buffer("running_var")!.value.storage[0] *= 4  // an in-place change bumps the version too
+        bn.runningVar.value[0] *= 4  // an in-place change bumps the version too
         bn.weight.value = bn.weight.value.scaled(by: 2)
         let after = try model(x)
         #expect(after != before)
@@ -86,11 +101,11 @@ import Testing
         let model = Self.model()
         model.train()
         let bn = try #require(model.child("bn1") as? BatchNorm2d)
-        let mean = bn.buffer("running_mean")!.value
+        let mean = bn.runningMean.value
         var g = RandomGenerator(seed: 4)
         _ = try model(Tensor.normal([2, 3, 32, 32], generator: &g))
-        #expect(bn.buffer("running_mean")!.value != mean)
-        #expect(bn.buffer("num_batches_tracked")!.value.storage[0] == 1)
+        #expect(bn.runningMean.value != mean)
+        #expect(bn.numBatchesTracked.value.storage[0] == 1)
     }
 
     @Test func aFusedLayerStillNamesItselfInErrors() throws {

@@ -42,8 +42,13 @@ import Testing
         #expect(Self.tensors != nil)
     }
 
-    @Test(arguments: cases)
-    func matchesPyTorch(_ c: Case) throws {
+    /// Every op on every path: fast and reference, oneDNN's and OpenBLAS's GEMM.
+    @Test(arguments: cases, ExecutionOptions.allPaths)
+    func matchesPyTorch(_ c: Case, _ options: ExecutionOptions) throws {
+        try options.run { try check(c) }
+    }
+
+    func check(_ c: Case) throws {
         let t = try #require(Self.tensors).tensors
         let x = try #require(t["\(c.name).input"])
         let expected = try #require(t["\(c.name).output"])

@@ -5,23 +5,33 @@ public class BatchNorm: Module {
     public let numFeatures: Int
     public let eps: Float
     public let momentum: Float
+    /// γ (state-dict name `weight`).
+    public let weight: Parameter
+    /// β (state-dict name `bias`).
+    public let bias: Parameter
+    /// The running mean used in eval mode (`running_mean`).
+    public let runningMean: Buffer
+    /// The running (unbiased) variance used in eval mode (`running_var`).
+    public let runningVar: Buffer
+    /// How many train-mode batches updated the running statistics (`num_batches_tracked`, int64).
+    public let numBatchesTracked: Buffer
 
     init(_ numFeatures: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
         self.numFeatures = numFeatures
         self.eps = eps
         self.momentum = momentum
+        weight = Parameter(.ones([numFeatures]))
+        bias = Parameter(.zeros([numFeatures]))
+        runningMean = Buffer(.zeros([numFeatures]))
+        runningVar = Buffer(.ones([numFeatures]))
+        numBatchesTracked = Buffer(.zeros([]), dtype: .i64)
         super.init()
-        setParameter("weight", Parameter(.ones([numFeatures])))
-        setParameter("bias", Parameter(.zeros([numFeatures])))
-        setBuffer("running_mean", Buffer(.zeros([numFeatures])))
-        setBuffer("running_var", Buffer(.ones([numFeatures])))
-        setBuffer("num_batches_tracked", Buffer(.zeros([]), dtype: .i64))
+        register("weight", weight)
+        register("bias", bias)
+        register("running_mean", runningMean)
+        register("running_var", runningVar)
+        register("num_batches_tracked", numBatchesTracked)
     }
-
-    /// γ.
-    public var weight: Parameter { parameter("weight")! }
-    /// β.
-    public var bias: Parameter { parameter("bias")! }
 
     /// The input rank this flavour accepts.
     var expectedRanks: Set<Int> { [2, 4] }
@@ -30,14 +40,13 @@ public class BatchNorm: Module {
         guard expectedRanks.contains(x.rank) else {
             throw TensorError("expected \(expectedRanks.sorted().map { "\($0)D" }.joined(separator: " or ")) input (got \(x.rank)D input)")
         }
-        let meanBuffer = buffer("running_mean")!, varBuffer = buffer("running_var")!
-        var running = RunningStatistics(mean: meanBuffer.value, variance: varBuffer.value)
+        var running = RunningStatistics(mean: runningMean.value, variance: runningVar.value)
         let y = try Tensor.batchNorm(
             x, weight: weight.value, bias: bias.value, running: &running, training: training, momentum: momentum, eps: eps)
         if training {
-            meanBuffer.value = running.mean
-            varBuffer.value = running.variance
-            buffer("num_batches_tracked")!.value.storage[0] += 1
+            runningMean.value = running.mean
+            runningVar.value = running.variance
+            numBatchesTracked.value = Tensor(shape: [], storage: [numBatchesTracked.value.storage[0] + 1])
         }
         return y
     }
@@ -66,12 +75,4 @@ public final class BatchNorm1d: BatchNorm {
         super.init(numFeatures, eps: eps, momentum: momentum)
     }
     override var expectedRanks: Set<Int> { [2] }
-}
-
-/// Python's `repr` of a float: `1e-05`, `0.1`, `0.5`.
-public func pythonFloat(_ v: Float) -> String {
-    let d = Double(v)
-    if d == d.rounded() && abs(d) < 1e16 { return String(format: "%.1f", d) }
-    var s = String(format: "%.6g", d)
-    return s
 }

@@ -5,6 +5,10 @@ public final class Conv2d: Module {
     public let inChannels: Int
     public let outChannels: Int
     public let geometry: ConvGeometry
+    /// The weight, `[out, in/groups, kh, kw]` (state-dict name `weight`).
+    public let weight: Parameter
+    /// The bias, `[out]`, if the layer has one (state-dict name `bias`).
+    public let bias: Parameter?
 
     /// Builds the layer with zero weights; `resetParameters` gives PyTorch's default init.
     public init(
@@ -14,9 +18,11 @@ public final class Conv2d: Module {
         self.inChannels = inChannels
         self.outChannels = outChannels
         geometry = ConvGeometry(kernel: kernelSize, stride: stride, padding: padding, dilation: dilation, groups: groups)
+        weight = Parameter(.zeros([outChannels, inChannels / groups, kernelSize.0, kernelSize.1]))
+        self.bias = bias ? Parameter(.zeros([outChannels])) : nil
         super.init()
-        setParameter("weight", Parameter(.zeros([outChannels, inChannels / groups, kernelSize.0, kernelSize.1])))
-        if bias { setParameter("bias", Parameter(.zeros([outChannels]))) }
+        register("weight", weight)
+        if let b = self.bias { register("bias", b) }
     }
 
     /// Square kernel, stride, padding and dilation.
@@ -28,11 +34,6 @@ public final class Conv2d: Module {
             inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
             padding: (padding, padding), dilation: (dilation, dilation), groups: groups, bias: bias)
     }
-
-    /// The weight parameter.
-    public var weight: Parameter { parameter("weight")! }
-    /// The bias parameter, if the layer has one.
-    public var bias: Parameter? { parameter("bias") }
 
     /// The kernel last prepared from this layer's weights (see `kernel(foldedWith:)`).
     var preparedKernel: PreparedKernel?
@@ -57,6 +58,3 @@ public final class Conv2d: Module {
         return s
     }
 }
-
-/// Python's tuple spelling: `(3, 3)`.
-func pair(_ p: (Int, Int)) -> String { "(\(p.0), \(p.1))" }

@@ -4,18 +4,21 @@ import Tensors
 public final class Linear: Module {
     public let inFeatures: Int
     public let outFeatures: Int
+    /// The weight, `[out, in]` (state-dict name `weight`).
+    public let weight: Parameter
+    /// The bias, `[out]`, if the layer has one (state-dict name `bias`).
+    public let bias: Parameter?
 
     /// Builds the layer with zero weights; `resetParameters` gives PyTorch's default init.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
+        weight = Parameter(.zeros([outFeatures, inFeatures]))
+        self.bias = bias ? Parameter(.zeros([outFeatures])) : nil
         super.init()
-        setParameter("weight", Parameter(.zeros([outFeatures, inFeatures])))
-        if bias { setParameter("bias", Parameter(.zeros([outFeatures]))) }
+        register("weight", weight)
+        if let b = self.bias { register("bias", b) }
     }
-
-    public var weight: Parameter { parameter("weight")! }
-    public var bias: Parameter? { parameter("bias") }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         try Tensor.linear(x, weight: weight.value, bias: bias?.value)

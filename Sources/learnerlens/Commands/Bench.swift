@@ -117,7 +117,7 @@ struct Bench: ParsableCommand {
         let median = Self.median(times)
         let report = ConvBenchReport(
             batch: batch, channels: channels, outChannels: oc, size: size, kernel: kernel, stride: stride,
-            algorithm: chosen.description, threads: Parallel.threads, blas: GEMM.configuration, medianMs: median, minMs: times.min() ?? 0,
+            algorithm: chosen.description, threads: ExecutionOptions.current.threads, blas: GEMM.configuration(of: blas), medianMs: median, minMs: times.min() ?? 0,
             gflops: flops / (median / 1000) / 1e9, maxRelativeError: y.maxRelativeDifference(from: reference))
         switch format {
         case .json: print(Format.json(report))
@@ -130,11 +130,17 @@ struct Bench: ParsableCommand {
         }
     }
 
+    /// The options the timed work runs with: `--threads`, `--blas`, and `--reference` for a model.
+    var options: ExecutionOptions {
+        var o = ExecutionOptions(fastPaths: !reference, gemm: blas)
+        if let threads { o.threads = threads }
+        return o
+    }
+
     func run() throws {
         try reportingErrors {
-            if let threads { Parallel.threads = threads }
-            GEMM.library = blas
-            if op == .conv { return try runConv() }
+            let options = self.options
+            if op == .conv { return try options.run { try runConv() } }
             let a = Architecture(rawValue: arch)!
             var g = RandomGenerator(seed: 0)
             let full = a.make(generator: &g)
@@ -143,11 +149,11 @@ struct Bench: ParsableCommand {
             let x = Tensor.normal([batch, 3, size, size], generator: &g)
             let flops = try body.countFLOPs(x)
             // The reference path: im2col everywhere, every layer on its own.
-            Backend.fastPaths = false
-            let expected = try body(x)
-            Backend.fastPaths = !reference
+            var referenceOptions = options
+            referenceOptions.fastPaths = false
+            let expected = try referenceOptions.run { try body(x) }
             var y = expected
-            let times = try timings { y = try body(x) }
+            let times = try options.run { try timings { y = try body(x) } }
             let median = Self.median(times)
             var stageTimes: [StageTime] = []
             if stages {
@@ -157,15 +163,15 @@ struct Bench: ParsableCommand {
                 var h = x
                 for (name, part) in groups {
                     var out = h
-                    let t = try timings { out = try part(h) }
+                    let t = try options.run { try timings { out = try part(h) } }
                     stageTimes.append(StageTime(name: name, medianMs: Self.median(t)))
                     h = out
                 }
             }
             let report = BenchReport(
-                arch: a.rawValue, batch: batch, size: size, iterations: iterations, threads: Parallel.threads,
+                arch: a.rawValue, batch: batch, size: size, iterations: iterations, threads: options.threads,
                 medianMs: median, minMs: times.min() ?? 0, gflops: Double(flops) / (median / 1000) / 1e9,
-                gflopPerImage: Double(flops) / Double(batch) / 1e9, peakRssMb: PeakMemory.megabytes, blas: GEMM.configuration,
+                gflopPerImage: Double(flops) / Double(batch) / 1e9, peakRssMb: PeakMemory.megabytes, blas: GEMM.configuration(of: blas),
                 path: reference ? "reference" : "fast", maxRelativeError: y.maxRelativeDifference(from: expected),
                 timesMs: times.map { ($0 * 1000).rounded() / 1000 },
                 stages: stageTimes.isEmpty ? nil : stageTimes)

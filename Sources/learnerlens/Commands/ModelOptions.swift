@@ -97,14 +97,3 @@ struct ModelOptions: ParsableArguments {
             inChannels: inChannels, weights: lookup, seed: seed)
     }
 }
-
-/// A failure the command reports as `error: …` with exit code 1.
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Messages for people go to standard error so standard output stays machine-readable.
-enum Console {
-    static func note(_ s: String) { FileHandle.standardError.write(Data("note: \(s)\n".utf8)) }
-}
