@@ -32,13 +32,9 @@ public func createCNN(
     }
     var generator = RandomGenerator(seed: seed)
     let meta = cnnConfig(arch)  // 1
-    let full = arch.make(generator: &generator)  // arch(pretrained)
-    var loaded = false
-    let lookup = pretrained ? (weights ?? PretrainedWeights.locate(arch)) : nil
-    if let lookup { loaded = try lookup.load(into: full) }
-    let change = try updateFirstLayer(full, nIn: inChannels, pretrained: loaded, generator: &generator)
-    let usedCut = cut ?? meta.cut
-    let body = try createBody(full, cut: usedCut)  // 2
+    let built = try createBody(
+        arch: arch, meta: meta, cut: cut, pretrained: pretrained, inChannels: inChannels, weights: weights, generator: &generator)  // 2
+    let body = built.body
     let probe = try numFeaturesModel(body, generator: &generator)  // 3
     let nf = probe.features * 2
     let head = try customHead ?? createHead(nf: nf, nc: data.c, linFtrs: linFtrs, ps: ps, generator: &generator)  // 4
@@ -48,6 +44,7 @@ public func createCNN(
     if pretrained { try learner.freeze() }  // 8
     let initialized = applyInit(head, generator: &generator)  // 9
     return CNNBuild(
-        learner: learner, arch: arch, meta: meta, cut: usedCut, body: body, probe: probe, nf: nf, head: head,
-        weights: lookup, pretrainedLoaded: loaded, firstLayerChange: change, initialized: initialized)
+        learner: learner, arch: arch, meta: meta, cut: built.cut, body: body, probe: probe, nf: nf, head: head,
+        weights: built.full.weights, pretrainedLoaded: built.full.loaded, firstLayerChange: built.firstLayerChange,
+        initialized: initialized)
 }

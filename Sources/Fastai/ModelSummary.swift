@@ -28,26 +28,22 @@ public struct ModelSummary: Sendable, Equatable {
     public var trainableParameters: Int
 
     /// Runs `batch` in eval mode through the learner's model with a hook on every module, and
-    /// records each module's shapes, parameters and layer group. Restores the previous mode.
+    /// records each module's shapes, parameters and layer group. Puts every module's own mode back.
     public init(learner: Learner, batch: Tensor) throws {
         let model = learner.model
-        let wasTraining = model.training
-        defer { model.train(wasTraining) }
-        model.eval()
         var groupOfLeaf: [ObjectIdentifier: Int] = [:]
         for (g, group) in learner.layerGroups.enumerated() { for leaf in group { groupOfLeaf[ObjectIdentifier(leaf)] = g } }
         let named = model.namedModules().dropFirst()
         var seenShapes: [ObjectIdentifier: ([Int], [Int])] = [:]
-        var handles: [HookHandle] = []
-        for (_, m) in named {
-            handles.append(
-                m.registerForwardHook { module, x, y in
+        let output = try model.inEvalMode {
+            try Module.observing(
+                named.map(\.module),
+                { _, module, x, y in
                     let id = ObjectIdentifier(module)
                     if seenShapes[id] == nil { seenShapes[id] = (x.shape, y.shape) }
-                })
+                }
+            ) { try model(batch) }
         }
-        defer { handles.forEach { $0.remove() } }
-        let output = try model(batch)
         rows = named.map { path, m in
             let shapes = seenShapes[ObjectIdentifier(m)]
             let groups = Set(m.leaves.compactMap { groupOfLeaf[ObjectIdentifier($0)] }).sorted()

@@ -33,14 +33,8 @@ public func inChannels(_ m: Module) throws(FastaiError) -> Int {
 /// size through `m` in eval mode (which stays set, as in fastai) and returns each child's output shape.
 public func modelSizes(_ m: Module, size: Int, generator: inout RandomGenerator) throws -> [[Int]] {
     let channels = try inChannels(m)
-    var shapes: [[Int]] = Array(repeating: [], count: m.children.count)
-    let handles = m.children.enumerated().map { i, child in
-        child.registerForwardHook { _, _, y in shapes[i] = y.shape }
-    }
-    defer { handles.forEach { $0.remove() } }
     m.eval()
-    _ = try m(Tensor.uniform([1, channels, size, size], low: -1, high: 1, generator: &generator))
-    return shapes
+    return try m.outputShapesOfChildren(Tensor.uniform([1, channels, size, size], low: -1, high: 1, generator: &generator)).shapes
 }
 
 /// `num_features_model(m)`: the dummy pass at 64×64, retried at 128, 256, … 2048 when a layer

@@ -167,6 +167,9 @@ open class Module {
     /// Evaluation mode (`eval()`).
     public final func eval() { train(false) }
 
+    /// Sets this module's own flag, not its children's (for `restore(_:)`).
+    final func setTrainingFlag(_ mode: Bool) { training = mode }
+
     /// Sets `requires_grad` on every parameter below this module.
     public final func setRequiresGrad(_ value: Bool) {
         for p in parameters { p.requiresGrad = value }

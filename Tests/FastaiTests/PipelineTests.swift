@@ -11,6 +11,23 @@ import Testing
         try createCNN(data: .pets, arch: .resnet34, weights: noWeights)
     }
 
+    /// fastai's `num_features_model` leaves the body in eval mode — a side effect that stays: a
+    /// summary or a forward pass afterwards puts each module's own mode back, not the root's.
+    @Test func theBodyStaysInEvalModeAfterASummary() throws {
+        let build = try createCNN(data: try DataBunch(classCount: 3), arch: .resnet18, pretrained: false, weights: noWeights)
+        func modes() -> (body: [Bool], head: [Bool]) { (build.body.modules.map(\.training), build.head.modules.map(\.training)) }
+        #expect(modes().body.allSatisfy { !$0 })
+        #expect(modes().head.allSatisfy { $0 })
+        #expect(build.model.training)
+        var g = RandomGenerator(seed: 2)
+        _ = try ModelSummary(learner: build.learner, batch: Tensor.normal([1, 3, 32, 32], generator: &g))
+        #expect(modes().body.allSatisfy { !$0 })
+        #expect(modes().head.allSatisfy { $0 })
+        _ = try build.model.inEvalMode { try build.model(Tensor.normal([2, 3, 32, 32], generator: &g)) }
+        #expect(modes().body.allSatisfy { !$0 })
+        #expect(modes().head.allSatisfy { $0 })
+    }
+
     @Test func referenceNumbersForResnet34() throws {
         let b = try resnet34()
         #expect(b.nf == 1024)

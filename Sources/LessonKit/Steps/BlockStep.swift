@@ -33,12 +33,10 @@ public struct BlockStep: LessonStep {
             block = next
         }
         var shapes: ([Int], [Int])?
-        let handle = block.registerForwardHook { _, x, y in if shapes == nil { shapes = (x.shape, y.shape) } }
-        defer { handle.remove() }
-        let wasTraining = body.training
-        body.eval()
-        defer { body.train(wasTraining) }
-        _ = try body(Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator))
+        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+        _ = try body.inEvalMode {
+            try Module.observing([block], { _, _, x, y in if shapes == nil { shapes = (x.shape, y.shape) } }) { try body(input) }
+        }
 
         let convs = block.modules.compactMap { $0 as? Conv2d }
         var f = Facts()

@@ -19,18 +19,11 @@ public struct CreateBodyStep: LessonStep {
     public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
         let meta = try context.require(context.meta, .meta)
         let arch = p.arch
-        var g = context.generator
-        let full = arch.make(generator: &g)
-        context.generator = g
-        var loaded = false
-        var lookup: PretrainedWeights?
-        if p.pretrained {
-            lookup = context.locateWeights(arch)
-            loaded = try lookup!.load(into: full)
-        }
-        let change = try updateFirstLayer(full, nIn: p.inChannels, pretrained: loaded, generator: &context.generator)
-        let cut = p.cut ?? meta.cut
-        let body = try createBody(full, cut: cut)
+        let built = try createBody(
+            arch: arch, meta: meta, cut: p.cut, pretrained: p.pretrained, inChannels: p.inChannels,
+            weights: p.pretrained ? context.locateWeights(arch) : nil, generator: &context.generator)
+        let (full, body, cut, change) = (built.full.model, built.body, built.cut, built.firstLayerChange)
+        let (lookup, loaded) = (built.full.weights, built.full.loaded)
         context.pretrainedModel = full
         context.weights = lookup
         context.pretrainedLoaded = loaded
@@ -40,15 +33,9 @@ public struct CreateBodyStep: LessonStep {
 
         // One image at the lesson's size through the new body, to show where the shapes go.
         let kids = body.namedChildren
-        var stageShapes = [[Int]](repeating: [], count: kids.count)
-        let handles = kids.enumerated().map { i, kid in kid.module.registerForwardHook { _, _, y in stageShapes[i] = y.shape } }
-        defer { handles.forEach { $0.remove() } }
-        let wasTraining = body.training
-        body.eval()
         let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
         // A layer too small for the image throws ForwardError; the session words it (LessonSession.explain).
-        let out = try body(input)
-        body.train(wasTraining)
+        let (out, stageShapes) = try body.inEvalMode { try body.outputShapesOfChildren(input) }
 
         let allNames = full.namedChildren.map(\.name)
         let keptCount = body.namedChildren.count

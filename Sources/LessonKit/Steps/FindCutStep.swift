@@ -23,19 +23,20 @@ public struct FindCutStep: LessonStep {
         let kids = full.children
 
         // One image through the children in order, as nn.Sequential(*children) would run them.
-        full.eval()
         var x = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
         var outputs: [[Int]?] = []
         var breaksAt: Int?
         var chainError = ""
-        for (i, kid) in kids.enumerated() {
-            do {
-                x = try kid(x)
-                outputs.append(x.shape)
-            } catch {
-                breaksAt = i
-                chainError = (error as? ForwardError)?.message ?? "\(error)"
-                break
+        full.inEvalMode {
+            for (i, kid) in kids.enumerated() {
+                do {
+                    x = try kid(x)
+                    outputs.append(x.shape)
+                } catch {
+                    breaksAt = i
+                    chainError = (error as? ForwardError)?.message ?? "\(error)"
+                    break
+                }
             }
         }
         // The grid children: the leading run whose output is still a map of more than one position.
@@ -43,11 +44,7 @@ public struct FindCutStep: LessonStep {
 
         let lastPool = kids.lastIndex(where: containsPooling)
         let meta = cnnConfig(p.arch)
-        let metaKeeps: Int
-        switch meta.cut {
-        case .index(let i): metaKeeps = i < 0 ? max(0, kids.count + i) : min(i, kids.count)
-        case .lastPool: metaKeeps = lastPool ?? 0
-        }
+        let metaKeeps = (try? meta.cut.keptChildren(of: full)) ?? 0
 
         var f = Facts()
         f["arch"] = .text(p.arch.rawValue)
@@ -118,16 +115,15 @@ enum ArchBuilder {
         {
             return model
         }
-        var g = context.generator
-        let full = p.arch.make(generator: &g)
-        context.generator = g
+        let loaded = try loadArchitecture(
+            p.arch, pretrained: p.pretrained, weights: p.pretrained ? context.locateWeights(p.arch) : nil,
+            generator: &context.generator)
         if p.pretrained {
-            let lookup = context.locateWeights(p.arch)
-            context.pretrainedLoaded = try lookup.load(into: full)
-            context.weights = lookup
+            context.pretrainedLoaded = loaded.loaded
+            context.weights = loaded.weights
         }
         context.arch = p.arch
-        context.pretrainedModel = full
-        return full
+        context.pretrainedModel = loaded.model
+        return loaded.model
     }
 }

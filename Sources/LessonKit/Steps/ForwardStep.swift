@@ -51,13 +51,12 @@ public struct ForwardStep: LessonStep {
                 distinct.append((name, m))
             }
         }
-        let handles = distinct.map { name, m in m.registerForwardHook { _, _, y in stages.append(.object([("name", .text(name)), ("shape", .shape(y.shape))])) } }
-        defer { handles.forEach { $0.remove() } }
-        let wasTraining = module.training
-        module.eval()
-        defer { module.train(wasTraining) }
         do {
-            let y = try module(input)
+            let y = try module.inEvalMode {
+                try Module.observing(
+                    distinct.map(\.1), { i, _, _, y in stages.append(.object([("name", .text(distinct[i].0)), ("shape", .shape(y.shape))])) }
+                ) { try module(input) }
+            }
             f["output_shape"] = .shape(y.shape)
             f["stages"] = .list(stages)
             if y.rank == 2 {

@@ -19,10 +19,10 @@ public struct MetaCompareStep: LessonStep {
         let full = try ArchBuilder.build(context, p)
         // Leave the shared model as it was found: freezing below flips requires_grad on its layers.
         let grads = full.parameters.map { ($0, $0.requiresGrad) }
-        let modes = full.modules.map { ($0, $0.training) }
+        let modes = full.trainingModes()
         defer {
             for (param, value) in grads { param.requiresGrad = value }
-            for (module, value) in modes { module.train(value) }
+            full.restore(modes)
         }
         let configs: [(String, String, ModelMeta)] = [
             ("fastai", "model_meta['\(p.arch.rawValue)']", cnnConfig(p.arch)),
@@ -42,14 +42,9 @@ public struct MetaCompareStep: LessonStep {
         var fields: [(String, FactValue)] = [
             ("meta", .text(label)), ("cut", .text(meta.cut.description)), ("split", .text(meta.splitDescription)),
         ]
-        let kids = full.children
-        let kept: Int
-        switch meta.cut {
-        case .index(let i): kept = i < 0 ? max(0, kids.count + i) : min(i, kids.count)
-        case .lastPool: kept = kids.lastIndex(where: containsPooling) ?? 0
-        }
         // fastai slices the children without checking; an empty body only fails on the next line.
-        let body = Sequential(Array(kids.prefix(kept)))
+        let body = try createBody(full, cut: meta.cut, allowingEmpty: true)
+        let kept = body.children.count
         fields.append(("body_children", .int(kept)))
         fields.append(("body", .list(full.namedChildren.prefix(kept).map { .text($0.name) })))
         fields.append(("body_params", .int(body.parameterCount())))

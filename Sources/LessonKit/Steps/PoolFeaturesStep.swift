@@ -25,10 +25,7 @@ public struct PoolFeaturesStep: LessonStep {
     public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
         let body = try context.require(context.body, .body)
         let image = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
-        let wasTraining = body.training
-        body.eval()
-        defer { body.train(wasTraining) }
-        let x = try body(image)
+        let x = try body.inEvalMode { try body(image) }
         guard x.rank == 4 else { throw StepError("the body's output \(Tensor.describe(x.shape)) is not a grid of feature maps") }
         let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3])
         let maxed = try AdaptiveMaxPool2d(.square(1))(x)

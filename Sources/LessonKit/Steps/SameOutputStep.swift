@@ -37,11 +37,11 @@ public struct SameOutputStep: LessonStep {
         let wild = try Tensor.concatenate([rgb, extra], dim: 1)
         let quiet = try Tensor.concatenate([rgb, Tensor.zeros(extraShape)], dim: 1)
 
-        let wasTraining = model.training
+        let modes = model.trainingModes()
         model.eval()
         defer {
             parent.setChild(name, new)
-            model.train(wasTraining)
+            model.restore(modes)
         }
         parent.setChild(name, old)
         let before = try model(rgb)

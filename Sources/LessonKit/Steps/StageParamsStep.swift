@@ -15,13 +15,8 @@ public struct StageParamsStep: LessonStep {
     public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
         let body = try context.require(context.body, .body)
         let kids = body.namedChildren
-        var shapes = [[Int]](repeating: [], count: kids.count)
-        let handles = kids.enumerated().map { i, kid in kid.module.registerForwardHook { _, _, y in shapes[i] = y.shape } }
-        defer { handles.forEach { $0.remove() } }
-        let wasTraining = body.training
-        body.eval()
-        defer { body.train(wasTraining) }
-        _ = try body(Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator))
+        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+        let shapes = try body.inEvalMode { try body.outputShapesOfChildren(input).shapes }
 
         let total = body.parameterCount()
         let counts = kids.map { $0.module.parameterCount() }
