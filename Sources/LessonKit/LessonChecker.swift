@@ -25,10 +25,12 @@ public enum LessonChecker {
         var available = Set(["lesson"] + LessonParameters.keys)  // names a placeholder may start with
         var producedBy: [String: Int] = [:]  // fact or id → line of the cell that makes it
         for cell in lesson.cells {
-            for key in StepRegistry.type(cell.step)?.factKeys ?? [] where producedBy[key] == nil { producedBy[key] = cell.stepLine }
+            for key in StepRegistry.type(cell.step)?.facts.keys ?? [] where producedBy[key] == nil { producedBy[key] = cell.stepLine }
             if producedBy[cell.id] == nil { producedBy[cell.id] = cell.stepLine }
         }
-        var made = Set<Slot>()
+        var made = Set<AnySlot>()
+        var cellSchemas: [String: FactSchema] = [:]  // cell id → its step's facts
+        var factSchemas: [String: FactSchema] = [:]  // fact name → the facts of the latest step reporting it
 
         for item in lesson.items {
             switch item {
@@ -38,7 +40,13 @@ public enum LessonChecker {
                         diagnostics.append(LessonDiagnostic(file: file, line: p.line, column: p.column, "empty placeholder {{}}"))
                         continue
                     }
-                    if available.contains(first) { continue }
+                    if available.contains(first) {
+                        if let problem = schemaProblem(p.path, cellSchemas: cellSchemas, factSchemas: factSchemas) {
+                            diagnostics.append(
+                                LessonDiagnostic(file: file, line: p.line, column: p.column, "{{\(p.path.joined(separator: "."))}}: \(problem)"))
+                        }
+                        continue
+                    }
                     if let later = producedBy[first] {
                         diagnostics.append(
                             LessonDiagnostic(
@@ -76,25 +84,42 @@ public enum LessonChecker {
                                 "unknown option '\(option.key)' for step \(cell.step)\(suggestion(option.key, in: known)); it takes \(type.options.isEmpty ? "no options of its own" : type.options.joined(separator: ", ")) and lesson parameters (\(LessonParameters.cellKeys.joined(separator: ", ")))"))
                     }
                 }
-                let missing = type.needs.filter { !made.contains($0) }
-                if let slot = missing.first {
-                    diagnostics.append(
-                        LessonDiagnostic(
-                            file: file, line: cell.stepLine, column: cell.stepColumn,
-                            "step \(cell.step) needs \(slot.name), which the \(slot.producer) step makes: put a `\(slot.producer)` cell before it"))
-                }
                 do {
-                    steps.append((cell, try type.init(options: own), cellParameters))
+                    let step = try type.init(options: own)
+                    if let slot = step.access.needs.first(where: { !made.contains($0) }) {
+                        let producers = StepRegistry.producers(of: slot)
+                        diagnostics.append(
+                            LessonDiagnostic(
+                                file: file, line: cell.stepLine, column: cell.stepColumn,
+                                "step \(cell.step) needs \(slot.description), which \(StepRegistry.producerPhrase(of: slot)) makes: put \(producers.isEmpty ? "that step" : "a `\(producers[0])` cell") before it"))
+                    }
+                    made.formUnion(step.access.makes)
+                    steps.append((cell, step, cellParameters))
                 } catch {
                     let line = cell.options.first { own[$0.key] != nil }
                     diagnostics.append(LessonDiagnostic(file: file, line: line?.line ?? cell.stepLine, column: line?.column ?? 1, error.message))
                 }
-                made.formUnion(type.makes)
                 available.insert(cell.id)
-                available.formUnion(type.factKeys)
+                available.formUnion(type.facts.keys)
+                cellSchemas[cell.id] = type.facts
+                for key in type.facts.keys { factSchemas[key] = type.facts }
             }
         }
         guard diagnostics.isEmpty else { throw LessonErrors(diagnostics) }
         return Checked(parameters: parameters, steps: steps)
+    }
+
+    /// What is wrong with a placeholder whose first part exists: `{{id.fact.member}}` and
+    /// `{{fact.member}}` must follow the reporting step's fact schema (parameters have no members).
+    static func schemaProblem(_ path: [String], cellSchemas: [String: FactSchema], factSchemas: [String: FactSchema]) -> String? {
+        guard let first = path.first else { return nil }
+        // The same order the run resolves in: the cell's own facts, then the latest fact of that name.
+        let asFact = factSchemas[first].map { $0.problem(with: path) }
+        if let schema = cellSchemas[first] {
+            guard path.count > 1 else { return "'\(first)' is a step; name one of its facts: \(schema.keys.joined(separator: ", "))" }
+            guard let problem = schema.problem(with: Array(path.dropFirst())) else { return nil }
+            return asFact == .some(nil) ? nil : "step '\(first)' \(problem)"
+        }
+        return asFact ?? nil
     }
 }

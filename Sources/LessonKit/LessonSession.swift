@@ -62,7 +62,10 @@ public final class LessonSession {
         let start = DispatchTime.now().uptimeNanoseconds
         let facts: Facts
         do {
-            facts = try step.run(context, parameters)
+            facts = try step.run(StepState(context: context, step: cell.step, access: step.access, cell: results.count), parameters)
+            if let problem = type(of: step).facts.mismatch(in: facts) {
+                throw StepError("step type \(cell.step) \(problem) (a bug in the step type: its facts schema and its run disagree)")
+            }
         } catch {
             throw LessonDiagnostic(
                 file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "step \(cell.step) failed: \(explain(error, cell, parameters))")

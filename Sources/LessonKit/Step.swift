@@ -12,17 +12,19 @@ public protocol LessonStep: Sendable {
     static var source: String { get }
     /// Options of its own a cell may give (beyond lesson parameters).
     static var options: [String] { get }
-    /// The top-level fact keys it produces (for `check`).
-    static var factKeys: [String] { get }
-    /// Notebook variables it needs, and those it makes.
-    static var needs: [Slot] { get }
-    static var makes: [Slot] { get }
+    /// The facts it reports and their structure: `check` validates `{{id.fact.member}}` against
+    /// it, and the session rejects a result that does not match it.
+    static var facts: FactSchema { get }
 
     /// Builds the step from the cell's own options (values already checked by name).
     init(options: [String: String]) throws(ParameterError)
 
-    /// Runs the step, mutating the context, and returns what it measured.
-    func run(_ context: LessonContext, _ parameters: LessonParameters) throws -> Facts
+    /// The notebook variables this cell's step needs, reads when present, and makes. `check`
+    /// orders cells by it; the `StepState` a step runs with refuses any other slot.
+    var access: StepAccess { get }
+
+    /// Runs the step on the notebook's state and returns what it measured.
+    func run(_ state: StepState, _ parameters: LessonParameters) throws -> Facts
 
     /// The facts as Markdown (tables, before→after, pipeline lines). Formats only; computes nothing.
     func markdown(_ facts: Facts) -> String
@@ -52,4 +54,15 @@ public enum StepRegistry {
     public static var ids: [String] { all.map { $0.id } }
 
     public static func type(_ id: String) -> (any LessonStep.Type)? { all.first { $0.id == id } }
+
+    /// The step types whose cells make `slot` (with their default options).
+    public static func producers(of slot: AnySlot) -> [String] {
+        all.filter { type in (try? type.init(options: [:]))?.access.makes.contains(slot) == true }.map { $0.id }
+    }
+
+    /// `the create_body step`, `the adapt_first_layer step`, or `a step` when none makes it.
+    static func producerPhrase(of slot: AnySlot) -> String {
+        let ids = producers(of: slot)
+        return ids.isEmpty ? "a step" : "the " + ids.joined(separator: " or ") + " step"
+    }
 }

@@ -58,7 +58,6 @@ import Testing
     @Test func stepsSayWhatToRunFirst() throws {
         for (step, message) in [
             ("list_copy", "give the cell `#| in_channels: 4`"), ("adapt_first_layer", "give the cell `#| in_channels: 4`"),
-            ("same_output", "compares the model before and after adapt_first_layer: run that step first"),
         ] {
             let s = try Self.session(Self.cells(Self.model + [step]))
             for _ in Self.model { try s.runNext() }
@@ -69,6 +68,16 @@ import Testing
                 #expect(error.message.hasPrefix("step \(step) failed: ") && error.message.contains(message), "\(error.message)")
             }
         }
+    }
+
+    /// same_output reads the layers adapt_first_layer replaced: `check` orders them (it used to
+    /// find out only when the lesson ran).
+    @Test func checkOrdersStepsByWhatTheyRead() {
+        #expect(
+            Self.diagnostics(Self.cells(Self.model + ["same_output"])).first?.contains(
+                "step same_output needs the replaced layers, which the adapt_first_layer step makes") == true)
+        #expect(Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward"])).first?.contains("needs model, which the sequential step makes") == true)
+        #expect(Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward\ntarget: body"])).isEmpty)
     }
 
     @Test func poolFeaturesPutsMaxFirst() throws {
@@ -92,7 +101,7 @@ import Testing
         #expect(facts["adapt_first_layer"]?["path"] == .text("0") && facts["adapt_first_layer"]?["new_shape"] == .shape([64, 4, 7, 7]))
         #expect(facts["same_output"]?["extra_effect"] == .real(0))
         // The adapted conv stays in the model after the proof swapped the old one in and out.
-        #expect(try inChannels(s.context.body!) == 4)
+        #expect(try inChannels(s.context[Slots.body]!) == 4)
     }
 
     @Test func findCutOnAResnet() throws {
@@ -108,7 +117,7 @@ import Testing
     @Test func metaCompareLeavesTheSharedModelAsItFoundIt() throws {
         let s = try Self.session(Self.cells(["data", "find_cut", "meta_compare"]))
         _ = try s.runAll()
-        let full = try #require(s.context.pretrainedModel)
+        let full = try #require(s.context[Slots.architecture]?.model)
         #expect(full.parameters.allSatisfy { $0.requiresGrad })
         let f = try #require(s.results.last?.facts)
         #expect(f["fastai"]?.member("groups") == .int(3) && f["default"]?.member("groups") == .int(2))

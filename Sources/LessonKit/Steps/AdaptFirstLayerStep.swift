@@ -8,17 +8,13 @@ public struct AdaptFirstLayerStep: LessonStep {
     public static let id = "adapt_first_layer"
     public static let title = "Replace the first conv"
     public static let source = "_update_first_layer(learn.model[0], n_in=4, pretrained=True)"
-    public static let factKeys = [
-        "path", "old_layer", "new_layer", "old_shape", "new_shape", "in_channels", "rule", "weights", "pretrained_loaded",
-        "rgb_diff", "extra_max", "params_before", "params_after", "params_added",
-    ]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["path", "old_layer", "new_layer", .shape("old_shape"), .shape("new_shape"), "in_channels", "rule", "weights", "pretrained_loaded", "rgb_diff", "extra_max", "params_before", "params_after", "params_added"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body], uses: [Slots.architecture, Slots.replacedLayers], makes: [Slots.replacedLayers]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
         guard p.inChannels != 3 else {
             throw StepError("adapt_first_layer needs other input channels than 3: give the cell `#| in_channels: 4`")
         }
@@ -28,10 +24,14 @@ public struct AdaptFirstLayerStep: LessonStep {
         let before = body.parameterCount()
         // The rule fastai applies to pretrained filters, applied to whatever filters the model has:
         // ImageNet's when a weights file was loaded, torchvision's random ones otherwise.
-        guard let change = try updateFirstLayer(body, nIn: p.inChannels, pretrained: true, generator: &context.generator),
+        guard let change = try updateFirstLayer(body, nIn: p.inChannels, pretrained: true, generator: &state.generator),
             let newConv = firstLayer(of: body)?.module as? Conv2d
         else { throw StepError("the first layer was not replaced") }
-        context.replacedLayers[first.path] = oldConv
+        var replaced = try state.use(Slots.replacedLayers) ?? [:]
+        replaced[first.path] = oldConv
+        try state.make(Slots.replacedLayers, replaced)
+        let architecture = try state.use(Slots.architecture)
+        let pretrainedLoaded = architecture?.loaded ?? false
 
         let w = newConv.weight.value, v = oldConv.weight.value
         let (o, plane) = (w.shape[0], w.shape[2] * w.shape[3])
@@ -58,9 +58,9 @@ public struct AdaptFirstLayerStep: LessonStep {
         f["in_channels"] = .int(p.inChannels)
         f["rule"] = .text(Self.rule(p.inChannels))
         f["weights"] = .text(
-            context.pretrainedLoaded ? "ImageNet's, from \(context.weights?.file?.lastPathComponent ?? "a weights file")"
+            pretrainedLoaded ? "ImageNet's, from \(architecture?.weights?.file?.lastPathComponent ?? "a weights file")"
                 : "torchvision's random initialisation (no weights file installed)")
-        f["pretrained_loaded"] = .bool(context.pretrainedLoaded)
+        f["pretrained_loaded"] = .bool(pretrainedLoaded)
         if p.inChannels >= 4 {
             f["rgb_diff"] = .real(Double(rgbDiff))
             f["extra_max"] = .real(Double(extraMax))

@@ -6,16 +6,15 @@ public struct ApplyInitStep: LessonStep {
     public static let id = "apply_init"
     public static let title = "Initialise the head"
     public static let source = "apply_init(model[1], nn.init.kaiming_normal_)"
-    public static let factKeys = ["layers", "count"]
-    public static let needs: [Slot] = [.model]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = [.list("layers", "name", "type", .shape("shape"), "expected_std", "measured_std"), "count"]
+    public var access: StepAccess { StepAccess(needs: [Slots.model]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let model = try context.require(context.model, .model)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let model = try state.need(Slots.model)
         guard let head = (model as? Sequential)?[1] else { throw StepError("model[1] does not exist") }
-        let done = applyInit(head, generator: &context.generator)
+        let done = applyInit(head, generator: &state.generator)
         var f = Facts()
         f["layers"] = .list(
             done.map {

@@ -8,9 +8,8 @@ public struct BlockStep: LessonStep {
     public static let title = "Open one block"
     public static let source = "print(body[4][0])"
     public static let options = ["path"]
-    public static let factKeys = ["path", "type", "layers", "params", "in_shape", "out_shape", "convs", "first_width", "expansion"]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["path", "type", .list("layers", "name", "layer", "params", "kernel", "in", "out"), "params", .shape("in_shape"), .shape("out_shape"), "convs", "first_width", "expansion"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     /// Dotted child names from the body (`4.0` is `body[4][0]`, a resnet's first block of layer1).
     var path: [String]
@@ -23,8 +22,8 @@ public struct BlockStep: LessonStep {
         }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
         var block: Module = body
         for name in path {
             guard let next = block.child(name) else {
@@ -33,7 +32,7 @@ public struct BlockStep: LessonStep {
             block = next
         }
         var shapes: ([Int], [Int])?
-        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         _ = try body.inEvalMode {
             try Module.observing([block], { _, _, x, y in if shapes == nil { shapes = (x.shape, y.shape) } }) { try body(input) }
         }

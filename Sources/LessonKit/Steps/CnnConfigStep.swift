@@ -6,16 +6,14 @@ public struct CnnConfigStep: LessonStep {
     public static let id = "cnn_config"
     public static let title = "Look up the arch's meta"
     public static let source = "meta = cnn_config(arch)"
-    public static let factKeys = ["arch", "cut", "split", "is_default", "known_archs"]
-    public static let needs: [Slot] = []
-    public static let makes: [Slot] = [.meta]
+    public static let facts: FactSchema = ["arch", "cut", "split", "is_default", "known_archs"]
+    public var access: StepAccess { StepAccess(makes: [Slots.meta]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
         let meta = p.meta == "default" ? ModelMeta.default : cnnConfig(p.arch)
-        context.arch = p.arch
-        context.meta = meta
+        try state.make(Slots.meta, meta)
         var f = Facts()
         f["arch"] = .text(p.arch.rawValue)
         f["cut"] = .text(meta.cut.description)

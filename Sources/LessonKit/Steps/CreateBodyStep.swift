@@ -7,33 +7,27 @@ public struct CreateBodyStep: LessonStep {
     public static let id = "create_body"
     public static let title = "Cut the body"
     public static let source = "body = create_body(arch(pretrained), ifnone(cut, meta['cut']))"
-    public static let factKeys = [
-        "arch", "cut", "children", "kept", "removed", "params", "pretrained", "pretrained_loaded", "weights",
-        "first_layer", "in_shape", "out_shape", "stages", "pipeline",
-    ]
-    public static let needs: [Slot] = [.meta]
-    public static let makes: [Slot] = [.body]
+    public static let facts: FactSchema = ["arch", "cut", "children", .list("kept"), .list("removed"), "params", "pretrained", "pretrained_loaded", "weights", "first_layer", .shape("in_shape"), .shape("out_shape"), .list("stages", "index", "name", "type", .shape("shape")), "pipeline"]
+    public var access: StepAccess { StepAccess(needs: [Slots.meta], makes: [Slots.architecture, Slots.firstLayerChange, Slots.cut, Slots.body]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let meta = try context.require(context.meta, .meta)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let meta = try state.need(Slots.meta)
         let arch = p.arch
         let built = try createBody(
             arch: arch, meta: meta, cut: p.cut, pretrained: p.pretrained, inChannels: p.inChannels,
-            weights: p.pretrained ? context.locateWeights(arch) : nil, generator: &context.generator)
+            weights: p.pretrained ? state.locateWeights(arch) : nil, generator: &state.generator)
         let (full, body, cut, change) = (built.full.model, built.body, built.cut, built.firstLayerChange)
         let (lookup, loaded) = (built.full.weights, built.full.loaded)
-        context.pretrainedModel = full
-        context.weights = lookup
-        context.pretrainedLoaded = loaded
-        context.firstLayerChange = change
-        context.cut = cut
-        context.body = body
+        try state.make(Slots.architecture, built.full)
+        try state.make(Slots.firstLayerChange, change)
+        try state.make(Slots.cut, cut)
+        try state.make(Slots.body, body)
 
         // One image at the lesson's size through the new body, to show where the shapes go.
         let kids = body.namedChildren
-        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         // A layer too small for the image throws ForwardError; the session words it (LessonSession.explain).
         let (out, stageShapes) = try body.inEvalMode { try body.outputShapesOfChildren(input) }
 
@@ -58,14 +52,14 @@ public struct CreateBodyStep: LessonStep {
             zip(kids, stageShapes).enumerated().map { i, pair in
                 .object([("index", .int(i)), ("name", .text(pair.0.name)), ("type", .text(pair.0.module.typeName)), ("shape", .shape(pair.1))])
             })
-        context.pipeline.replace(
+        state.pipeline.replace(
             [.input, .body, .bodyStage],
             with: [PipelineStage(kind: .input, label: "image", shape: Array(input.shape.dropFirst()), addedBy: Self.id)]
                 + zip(kids, stageShapes).map {
                     PipelineStage(kind: .bodyStage, label: "\($0.0.name) \($0.0.module.typeName)", shape: Array($0.1.dropFirst()), addedBy: Self.id)
                 }
                 + [PipelineStage(kind: .body, label: "body", shape: Array(out.shape.dropFirst()), addedBy: Self.id)])
-        f["pipeline"] = .text(context.pipeline.line)
+        f["pipeline"] = .text(state.pipeline.line)
         return f
     }
 

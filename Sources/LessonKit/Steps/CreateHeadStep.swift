@@ -7,9 +7,8 @@ public struct CreateHeadStep: LessonStep {
     public static let title = "Build the head"
     public static let source = "head = custom_head or create_head(nf, data.c, lin_ftrs, ps)"
     public static let options = ["custom_head"]
-    public static let factKeys = ["lin_ftrs", "ps", "layers", "params", "blocks", "truncated", "custom", "pipeline"]
-    public static let needs: [Slot] = [.data, .nf]
-    public static let makes: [Slot] = [.head]
+    public static let facts: FactSchema = [.list("lin_ftrs"), .list("ps"), .list("layers", "index", "type", "features", "p", "in", "out", "params", "repr"), "params", "blocks", "truncated", "custom", "pipeline"]
+    public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.nf], makes: [Slots.head]) }
 
     /// `custom_head: avgpool` swaps in a plain average-pool head (AdaptiveAvgPool2d, Flatten, Linear).
     var customHead: String?
@@ -21,15 +20,15 @@ public struct CreateHeadStep: LessonStep {
         }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let data = try context.require(context.data, .data)
-        let nf = try context.require(context.nf, .nf)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let data = try state.need(Slots.data)
+        let nf = try state.need(Slots.nf)
         var f = Facts()
         let head: Module
         if customHead != nil {
             let features = nf / 2
             let linear = Linear(features, data.c)
-            linear.resetParameters(generator: &context.generator)
+            linear.resetParameters(generator: &state.generator)
             head = Sequential(AdaptiveAvgPool2d(.square(1)), Flatten(), linear)
             f["lin_ftrs"] = .list([.int(features), .int(data.c)])
             f["ps"] = .list([])
@@ -37,18 +36,18 @@ public struct CreateHeadStep: LessonStep {
             f["truncated"] = .int(0)
         } else {
             let plan = try HeadPlan(nf: nf, nc: data.c, linFtrs: p.linFtrs, ps: p.ps)
-            head = createHead(plan, generator: &context.generator)
+            head = createHead(plan, generator: &state.generator)
             f["lin_ftrs"] = .list(plan.sizes.map(FactValue.int))
             f["ps"] = .list(plan.ps.map { .real(Double($0)) })
             f["blocks"] = .int(plan.blocks)
             f["truncated"] = .int(plan.truncatedBlocks)
         }
-        context.head = head
+        try state.make(Slots.head, head)
         f["custom"] = .bool(customHead != nil)
         f["layers"] = .list(head.namedChildren.map { Self.describe($0.name, $0.module) })
         f["params"] = .int(head.parameterCount())
-        context.pipeline.replace([.pool, .flatten, .batchNorm, .dropout, .linear, .activation, .output], with: Self.stages(head, nf: nf))
-        f["pipeline"] = .text(context.pipeline.line)
+        state.pipeline.replace([.pool, .flatten, .batchNorm, .dropout, .linear, .activation, .output], with: Self.stages(head, nf: nf))
+        f["pipeline"] = .text(state.pipeline.line)
         return f
     }
 

@@ -7,12 +7,8 @@ public struct CreateHeadV2Step: LessonStep {
     public static let title = "Build fastai v2's head"
     public static let source = "head = create_head(nf, n_out, lin_ftrs, ps, pool=True, concat_pool=True, first_bn=True, bn_final=False, lin_first=False, y_range=None)"
     public static let options = ["first_bn", "bn_final", "lin_first", "concat_pool", "y_range"]
-    public static let factKeys = [
-        "features", "nf", "lin_ftrs", "ps", "options", "layers", "params", "linear_biases", "bias_free_linears", "missing_biases", "v1_params",
-        "fewer_than_v1", "pipeline",
-    ]
-    public static let needs: [Slot] = [.data, .nf]
-    public static let makes: [Slot] = [.head]
+    public static let facts: FactSchema = ["features", "nf", .list("lin_ftrs"), .list("ps"), .object("options", "bn_final", "concat_pool", "first_bn", "lin_first", "pool", .any("y_range")), .list("layers", "index", "type", "features", "p", "in", "out", "params", "repr"), "params", "linear_biases", "bias_free_linears", "missing_biases", "v1_params", "fewer_than_v1", "pipeline"]
+    public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.nf], uses: [Slots.probe], makes: [Slots.head]) }
 
     var headOptions = HeadOptionsV2()
 
@@ -32,16 +28,16 @@ public struct CreateHeadV2Step: LessonStep {
         }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let data = try context.require(context.data, .data)
-        let nf = try context.require(context.nf, .nf)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let data = try state.need(Slots.data)
+        let nf = try state.need(Slots.nf)
         // v2 passes the body's own feature count; the doubling happens inside create_head.
-        let features = context.probe?.features ?? nf / 2
+        let features = try state.use(Slots.probe)?.features ?? nf / 2
         let (head, plan) = try createHeadV2(
-            nf: features, nOut: data.c, linFtrs: p.linFtrs, ps: p.ps, options: headOptions, generator: &context.generator)
-        context.head = head
+            nf: features, nOut: data.c, linFtrs: p.linFtrs, ps: p.ps, options: headOptions, generator: &state.generator)
+        try state.make(Slots.head, head)
         // The same sizes through v1's create_head, for the comparison.
-        var scratch = context.generator
+        var scratch = state.generator
         let v1 = try createHead(nf: plan.nf, nc: data.c, linFtrs: p.linFtrs, ps: p.ps, generator: &scratch)
 
         let linears = head.modules.compactMap { $0 as? Linear }
@@ -63,9 +59,9 @@ public struct CreateHeadV2Step: LessonStep {
         f["missing_biases"] = .int(linears.filter { $0.bias == nil }.reduce(0) { $0 + $1.outFeatures })
         f["v1_params"] = .int(v1.parameterCount())
         f["fewer_than_v1"] = .int(v1.parameterCount() - head.parameterCount())
-        context.pipeline.replace(
+        state.pipeline.replace(
             [.pool, .flatten, .batchNorm, .dropout, .linear, .activation, .output], with: CreateHeadStep.stages(head, nf: plan.nf))
-        f["pipeline"] = .text(context.pipeline.line)
+        f["pipeline"] = .text(state.pipeline.line)
         return f
     }
 

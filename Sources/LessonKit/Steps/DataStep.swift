@@ -7,9 +7,8 @@ public struct DataStep: LessonStep {
     public static let title = "Make the data"
     public static let source = "data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=224, bs=bs)"
     public static let options = ["folder", "pattern"]
-    public static let factKeys = ["c", "classes", "source", "image_size", "batch_size"]
-    public static let needs: [Slot] = []
-    public static let makes: [Slot] = [.data]
+    public static let facts: FactSchema = ["c", .list("classes"), "source", "image_size", "batch_size"]
+    public var access: StepAccess { StepAccess(makes: [Slots.data]) }
 
     var folder: String?
     var pattern: String?
@@ -19,14 +18,14 @@ public struct DataStep: LessonStep {
         pattern = options["pattern"]
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
         let data: DataBunch
         if let folder {
             data = try DataBunch(folder: URL(fileURLWithPath: folder), pattern: pattern)
         } else {
             data = p.classes == 37 ? .pets : try DataBunch(classCount: p.classes)
         }
-        context.data = data
+        try state.make(Slots.data, data)
         var f = Facts()
         f["c"] = .int(data.c)
         f["classes"] = .list(data.classes.map(FactValue.text))

@@ -8,22 +8,18 @@ public struct FindCutStep: LessonStep {
     public static let id = "find_cut"
     public static let title = "Search for the cut"
     public static let source = "[(i, type(c).__name__, has_pool_type(c)) for i, c in enumerate(arch(pretrained).children())]"
-    public static let factKeys = [
-        "arch", "children", "child_count", "last_pool", "last_pool_name", "pool_keeps", "pool_body", "pool_error",
-        "chain_breaks_at", "chain_error", "grid_children", "suggested_cut", "meta_cut", "meta_keeps", "agrees",
-    ]
-    public static let needs: [Slot] = []
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["arch", .list("children", "index", "name", "type", "params", "has_pool", .shape("output"), "error"), "child_count", "last_pool", "last_pool_name", "pool_keeps", .list("pool_body"), "pool_error", "chain_breaks_at", "chain_error", .list("grid_children"), "suggested_cut", "meta_cut", "meta_keeps", "agrees"]
+    public var access: StepAccess { ArchBuilder.access }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let full = try ArchBuilder.build(context, p)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let full = try ArchBuilder.build(state, p)
         let named = full.namedChildren
         let kids = full.children
 
         // One image through the children in order, as nn.Sequential(*children) would run them.
-        var x = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+        var x = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         var outputs: [[Int]?] = []
         var breaksAt: Int?
         var chainError = ""
@@ -67,7 +63,7 @@ public struct FindCutStep: LessonStep {
             if lastPool == 0 {
                 // fastai builds the empty Sequential without complaint; the next line is the one that fails.
                 do {
-                    _ = try numFeaturesModel(Sequential([Module]()), generator: &context.generator)
+                    _ = try numFeaturesModel(Sequential([Module]()), generator: &state.generator)
                 } catch {
                     f["pool_error"] = .text("num_features_model: \(error)")
                 }
@@ -109,21 +105,22 @@ public struct FindCutStep: LessonStep {
 /// `arch(pretrained)` for steps that look at the whole torchvision model: built once per arch and
 /// kept in the context, with the pretrained weights loaded when the lesson asks for them.
 enum ArchBuilder {
-    static func build(_ context: LessonContext, _ p: LessonParameters) throws -> Module {
-        if context.arch == p.arch, let model = context.pretrainedModel, context.firstLayerChange == nil,
-            context.replacedLayers.isEmpty, context.body == nil
+    /// What building (or reusing) the model reads and writes.
+    static let access = StepAccess(
+        uses: [Slots.architecture, Slots.firstLayerChange, Slots.replacedLayers, Slots.body], makes: [Slots.architecture])
+
+    /// The model `arch(pretrained)` gave earlier in the lesson when nothing has changed it since
+    /// (no body cut from it, no layer replaced), or a new one.
+    static func build(_ state: StepState, _ p: LessonParameters) throws -> Module {
+        if let built = try state.use(Slots.architecture), built.arch == p.arch, try state.use(Slots.firstLayerChange) == nil,
+            try state.use(Slots.replacedLayers)?.isEmpty ?? true, try state.use(Slots.body) == nil
         {
-            return model
+            return built.model
         }
         let loaded = try loadArchitecture(
-            p.arch, pretrained: p.pretrained, weights: p.pretrained ? context.locateWeights(p.arch) : nil,
-            generator: &context.generator)
-        if p.pretrained {
-            context.pretrainedLoaded = loaded.loaded
-            context.weights = loaded.weights
-        }
-        context.arch = p.arch
-        context.pretrainedModel = loaded.model
+            p.arch, pretrained: p.pretrained, weights: p.pretrained ? state.locateWeights(p.arch) : nil,
+            generator: &state.generator)
+        try state.make(Slots.architecture, loaded)
         return loaded.model
     }
 }

@@ -8,9 +8,8 @@ public struct ForwardStep: LessonStep {
     public static let title = "Run a batch"
     public static let source = "x, y = data.one_batch(); out = learn.model.eval()(x)"
     public static let options = ["target", "channels", "expect_error"]
-    public static let factKeys = ["target", "input_shape", "output_shape", "stages", "first_row", "error", "error_location", "probabilities"]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["target", .shape("input_shape"), .shape("output_shape"), .list("stages", "name", .shape("shape")), .list("first_row"), "error", "error_location", "probabilities"]
+    public var access: StepAccess { StepAccess(needs: [target == .body ? Slots.body : Slots.model]) }
 
     enum Target: String { case model, body }
     var target: Target
@@ -30,9 +29,9 @@ public struct ForwardStep: LessonStep {
         if let raw = options["expect_error"] { expectError = try LessonParameters.bool(raw, "expect_error") } else { expectError = false }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let module: Module = target == .body ? try context.require(context.body, .body) : try context.require(context.model, .model)
-        let input = Tensor.normal([p.batchSize, channels ?? p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let module: Module = target == .body ? try state.need(Slots.body) : try state.need(Slots.model)
+        let input = Tensor.normal([p.batchSize, channels ?? p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         var f = Facts()
         f["target"] = .text(target.rawValue)
         f["input_shape"] = .shape(input.shape)

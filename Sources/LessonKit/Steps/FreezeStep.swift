@@ -7,9 +7,8 @@ public struct FreezeStep: LessonStep {
     public static let title = "Freeze the pretrained part"
     public static let source = "if pretrained: learn.freeze()"
     public static let options = ["to"]
-    public static let factKeys = ["to", "call", "trainable", "total", "frozen", "batchnorm_trainable", "layer_groups", "skipped"]
-    public static let needs: [Slot] = [.learn, .groups]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["to", "call", "trainable", "total", "frozen", "batchnorm_trainable", .list("layer_groups", "index", "leaves", "first_leaf", "first_type", "last_type", "params", "trainable", "batchnorm_params"), "skipped"]
+    public var access: StepAccess { StepAccess(needs: [Slots.learn, Slots.layerGroups]) }
 
     /// `freeze_to(to)`; -1 is `freeze()`, 0 is `unfreeze()`.
     var to: Int
@@ -23,8 +22,9 @@ public struct FreezeStep: LessonStep {
         }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let learn = try context.require(context.learn, .learn)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let learn = try state.need(Slots.learn)
+        let groups = try state.need(Slots.layerGroups)
         learn.trainBN = p.trainBN
         var f = Facts()
         f["to"] = .int(to)
@@ -39,8 +39,8 @@ public struct FreezeStep: LessonStep {
         f["trainable"] = .int(model.parameterCount(trainableOnly: true))
         f["total"] = .int(model.parameterCount())
         f["frozen"] = .int(model.parameterCount() - model.parameterCount(trainableOnly: true))
-        let lastFrozen = to < 0 ? learn.layerGroups.count + to : to
-        let bnTrainable = learn.layerGroups.prefix(max(0, lastFrozen)).flatMap { $0 }.filter { $0 is BatchNorm }
+        let lastFrozen = to < 0 ? groups.count + to : to
+        let bnTrainable = groups.prefix(max(0, lastFrozen)).flatMap { $0 }.filter { $0 is BatchNorm }
             .flatMap(\.parameters).filter(\.requiresGrad).reduce(0) { $0 + $1.count }
         f["batchnorm_trainable"] = .int(skipped ? 0 : bnTrainable)
         f["layer_groups"] = SplitStep.groups(learn)

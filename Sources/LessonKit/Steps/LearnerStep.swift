@@ -5,17 +5,16 @@ public struct LearnerStep: LessonStep {
     public static let id = "learner"
     public static let title = "Wrap it in a Learner"
     public static let source = "learn = ClassificationLearner(data, model, **kwargs)"
-    public static let factKeys = ["c", "metrics", "train_bn", "layer_groups", "leaves", "trainable", "total"]
-    public static let needs: [Slot] = [.data, .model]
-    public static let makes: [Slot] = [.learn]
+    public static let facts: FactSchema = ["c", .list("metrics"), "train_bn", "layer_groups", "leaves", "trainable", "total"]
+    public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.model], makes: [Slots.learn]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let data = try context.require(context.data, .data)
-        let model = try context.require(context.model, .model)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let data = try state.need(Slots.data)
+        let model = try state.need(Slots.model)
         let learn = try Learner(data: data, model: model, metrics: ["error_rate"], trainBN: p.trainBN)
-        context.learn = learn
+        try state.make(Slots.learn, learn)
         var f = Facts()
         f["c"] = .int(data.c)
         f["metrics"] = .list(learn.metrics.map(FactValue.text))

@@ -6,14 +6,13 @@ public struct ListCopyStep: LessonStep {
     public static let id = "list_copy"
     public static let title = "Assign into a list of children"
     public static let source = "layers = list(body.children()); layers[0] = nn.Conv2d(4, 64, kernel_size=7, stride=2, padding=3, bias=False)"
-    public static let factKeys = ["list_first", "list_in_channels", "body_first", "body_in_channels", "same_object", "changed"]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["list_first", "list_in_channels", "body_first", "body_in_channels", "same_object", "changed"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
         guard p.inChannels != 3 else {
             throw StepError("list_copy makes a conv for other input channels: give the cell `#| in_channels: 4`")
         }

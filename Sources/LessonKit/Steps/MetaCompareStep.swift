@@ -8,15 +8,16 @@ public struct MetaCompareStep: LessonStep {
     public static let id = "meta_compare"
     public static let title = "Compare the metas"
     public static let source = "for meta in (model_meta[arch], _default_meta): learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])"
-    public static let factKeys = ["arch", "fastai", "default", "cut_none"]
-    public static let needs: [Slot] = [.data]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["arch", rowFacts("fastai"), rowFacts("default"), rowFacts("cut_none")]
+    public var access: StepAccess {
+        StepAccess(needs: [Slots.data], uses: ArchBuilder.access.uses, makes: ArchBuilder.access.makes)
+    }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let data = try context.require(context.data, .data)
-        let full = try ArchBuilder.build(context, p)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let data = try state.need(Slots.data)
+        let full = try ArchBuilder.build(state, p)
         // Leave the shared model as it was found: freezing below flips requires_grad on its layers.
         let grads = full.parameters.map { ($0, $0.requiresGrad) }
         let modes = full.trainingModes()
@@ -32,13 +33,20 @@ public struct MetaCompareStep: LessonStep {
         var f = Facts()
         f["arch"] = .text(p.arch.rawValue)
         for (key, label, meta) in configs {
-            f[key] = try row(label, meta, full: full, data: data, context)
+            f[key] = try row(label, meta, full: full, data: data, state)
         }
         return f
     }
 
+    /// One row's facts: what each line of `create_cnn` gave, up to the one that failed (`error`).
+    static func rowFacts(_ name: String) -> FactField {
+        .object(
+            name, "meta", "cut", "split", "body_children", .list("body"), "body_params", "features", "nf", "head_params", "groups",
+            .list("group_leaves"), .list("group_params"), "trainable", "total", "error")
+    }
+
     /// One `create_cnn`, stopping at the first line that fails, as fastai would.
-    func row(_ label: String, _ meta: ModelMeta, full: Module, data: DataBunch, _ context: LessonContext) throws -> FactValue {
+    func row(_ label: String, _ meta: ModelMeta, full: Module, data: DataBunch, _ state: StepState) throws -> FactValue {
         var fields: [(String, FactValue)] = [
             ("meta", .text(label)), ("cut", .text(meta.cut.description)), ("split", .text(meta.splitDescription)),
         ]
@@ -50,13 +58,13 @@ public struct MetaCompareStep: LessonStep {
         fields.append(("body_params", .int(body.parameterCount())))
         let probe: FeatureProbe
         do {
-            probe = try numFeaturesModel(body, generator: &context.generator)
+            probe = try numFeaturesModel(body, generator: &state.generator)
         } catch {
             fields.append(("error", .text("num_features_model: \(error)")))
             return .object(fields)
         }
         let nf = probe.features * 2
-        let head = try createHead(nf: nf, nc: data.c, generator: &context.generator)
+        let head = try createHead(nf: nf, nc: data.c, generator: &state.generator)
         let model = Sequential(body, head)
         let learn = try Learner(data: data, model: model)
         fields.append(("features", .int(probe.features)))

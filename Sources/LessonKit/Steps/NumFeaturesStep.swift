@@ -6,17 +6,16 @@ public struct NumFeaturesStep: LessonStep {
     public static let id = "num_features"
     public static let title = "Count the body's features"
     public static let source = "nf = num_features_model(body) * 2"
-    public static let factKeys = ["features", "nf", "dummy_size", "in_channels", "dummy_shapes", "retries", "eval_mode"]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = [.nf]
+    public static let facts: FactSchema = ["features", "nf", "dummy_size", "in_channels", .list("dummy_shapes", "index", "type", .shape("shape")), .list("retries", "size", "error"), "eval_mode"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body], makes: [Slots.probe, Slots.nf]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
-        let probe = try numFeaturesModel(body, generator: &context.generator)
-        context.probe = probe
-        context.nf = probe.features * 2
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
+        let probe = try numFeaturesModel(body, generator: &state.generator)
+        try state.make(Slots.probe, probe)
+        try state.make(Slots.nf, probe.features * 2)
         var f = Facts()
         f["features"] = .int(probe.features)
         f["nf"] = .int(probe.features * 2)

@@ -8,12 +8,8 @@ public struct PoolFeaturesStep: LessonStep {
     public static let title = "Pool the features two ways"
     public static let source = "x = body(img); torch.cat([nn.AdaptiveMaxPool2d(1)(x), nn.AdaptiveAvgPool2d(1)(x)], dim=1)"
     public static let options = ["show"]
-    public static let factKeys = [
-        "body_output", "features", "grid", "cells", "max_shape", "avg_shape", "concat_shape", "nf", "shown", "channels",
-        "max_part_diff", "avg_part_diff", "max_above_avg",
-    ]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = [.shape("body_output"), "features", "grid", "cells", .shape("max_shape"), .shape("avg_shape"), .shape("concat_shape"), "nf", "shown", .list("channels", "channel", "max", "avg", "concat_at", "concat_value", "concat_avg_at", "concat_avg_value"), "max_part_diff", "avg_part_diff", "max_above_avg"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     /// How many channels the tables list.
     var show: Int
@@ -22,9 +18,9 @@ public struct PoolFeaturesStep: LessonStep {
         if let raw = options["show"] { show = try LessonParameters.int(raw, "show", min: 1, max: 16) } else { show = 4 }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
-        let image = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
+        let image = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         let x = try body.inEvalMode { try body(image) }
         guard x.rank == 4 else { throw StepError("the body's output \(Tensor.describe(x.shape)) is not a grid of feature maps") }
         let (c, h, w) = (x.shape[1], x.shape[2], x.shape[3])

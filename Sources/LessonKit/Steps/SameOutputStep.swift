@@ -9,31 +9,28 @@ public struct SameOutputStep: LessonStep {
     public static let id = "same_output"
     public static let title = "Prove nothing changed for RGB"
     public static let source = "(rgb_model(x) - model(torch.cat([x, extra], dim=1))).abs().max()"
-    public static let factKeys = [
-        "path", "rgb_input", "input", "extra_min", "extra_max", "output_shape", "max_abs_output", "max_abs_diff",
-        "relative_diff", "identical", "extra_effect", "terms_before", "terms_after", "rounding",
-    ]
-    public static let needs: [Slot] = [.model]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["path", .shape("rgb_input"), .shape("input"), "extra_min", "extra_max", .shape("output_shape"), "max_abs_output", "max_abs_diff", "relative_diff", "identical", "extra_effect", "terms_before", "terms_after", "rounding"]
+    public var access: StepAccess { StepAccess(needs: [Slots.model, Slots.body, Slots.replacedLayers]) }
 
     /// The extra channels are drawn from uniform(-spread, spread): far outside any image's range.
     static let spread: Float = 100
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let model = try context.require(context.model, .model)
-        let body = try context.require(context.body, .body)
-        guard let path = context.replacedLayers.keys.sorted().first, let old = context.replacedLayers[path],
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let model = try state.need(Slots.model)
+        let body = try state.need(Slots.body)
+        let replaced = try state.need(Slots.replacedLayers)
+        guard let path = replaced.keys.sorted().first, let old = replaced[path],
             let first = firstLayer(of: body), first.path == path
         else { throw StepError("same_output compares the model before and after adapt_first_layer: run that step first") }
         let (parent, name, new) = (first.parent, first.name, first.module)
         let extraChannels = try inChannels(body) - 3
         guard extraChannels > 0 else { throw StepError("the first layer takes 3 channels: there is no extra channel to vary") }
 
-        let rgb = Tensor.normal([p.batchSize, 3, p.imageSize, p.imageSize], generator: &context.generator)
+        let rgb = Tensor.normal([p.batchSize, 3, p.imageSize, p.imageSize], generator: &state.generator)
         let extraShape = [p.batchSize, extraChannels, p.imageSize, p.imageSize]
-        let extra = Tensor.uniform(extraShape, low: -Self.spread, high: Self.spread, generator: &context.generator)
+        let extra = Tensor.uniform(extraShape, low: -Self.spread, high: Self.spread, generator: &state.generator)
         let wild = try Tensor.concatenate([rgb, extra], dim: 1)
         let quiet = try Tensor.concatenate([rgb, Tensor.zeros(extraShape)], dim: 1)
 

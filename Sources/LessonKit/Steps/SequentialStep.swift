@@ -5,24 +5,23 @@ public struct SequentialStep: LessonStep {
     public static let id = "sequential"
     public static let title = "Join body and head"
     public static let source = "model = nn.Sequential(body, head)"
-    public static let factKeys = ["children", "params", "total", "pipeline"]
-    public static let needs: [Slot] = [.body, .head]
-    public static let makes: [Slot] = [.model]
+    public static let facts: FactSchema = [.list("children"), .object("params", "body", "head", "total"), "total", "pipeline"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body, Slots.head], makes: [Slots.model]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
-        let head = try context.require(context.head, .head)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
+        let head = try state.need(Slots.head)
         let model = Sequential(body, head)
-        context.model = model
+        try state.make(Slots.model, model)
         var f = Facts()
         f["children"] = .list([.text("0: body (\(body.typeName))"), .text("1: head (\(head.typeName))")])
         f["params"] = .object([
             ("total", .int(model.parameterCount())), ("body", .int(body.parameterCount())), ("head", .int(head.parameterCount())),
         ])
         f["total"] = .int(model.parameterCount())
-        f["pipeline"] = .text(context.pipeline.line)
+        f["pipeline"] = .text(state.pipeline.line)
         return f
     }
 

@@ -7,9 +7,14 @@ public struct SharedModulesStep: LessonStep {
     public static let title = "Count slots, modules and leaves"
     public static let source = "len(head), len(list(head.children())), len(flatten_model(head))"
     public static let options = ["target"]
-    public static let factKeys = ["target", "slots", "children", "leaves", "leaf_types", "shared", "shared_count"]
-    public static let needs: [Slot] = []
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["target", "slots", "children", "leaves", .list("leaf_types"), .list("shared", "type", .list("slots")), "shared_count"]
+    public var access: StepAccess {
+        switch target {
+        case "body": StepAccess(needs: [Slots.body])
+        case "model": StepAccess(needs: [Slots.model])
+        default: StepAccess(needs: [Slots.head])
+        }
+    }
 
     var target: String
 
@@ -20,12 +25,12 @@ public struct SharedModulesStep: LessonStep {
         }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
         let m: Module =
             switch target {
-            case "body": try context.require(context.body, .body)
-            case "model": try context.require(context.model, .model)
-            default: try context.require(context.head, .head)
+            case "body": try state.need(Slots.body)
+            case "model": try state.need(Slots.model)
+            default: try state.need(Slots.head)
             }
         var slotsOf: [ObjectIdentifier: [String]] = [:]
         var order: [(ObjectIdentifier, Module)] = []

@@ -6,16 +6,16 @@ public struct SplitStep: LessonStep {
     public static let id = "split"
     public static let title = "Split into layer groups"
     public static let source = "learn.split(ifnone(split_on, meta['split']))"
-    public static let factKeys = ["split_on", "split_indices", "leaves", "layer_groups", "groups"]
-    public static let needs: [Slot] = [.learn, .meta]
-    public static let makes: [Slot] = [.groups]
+    public static let facts: FactSchema = ["split_on", .list("split_indices"), "leaves", .list("layer_groups", "index", "leaves", "first_leaf", "first_type", "last_type", "params", "trainable", "batchnorm_params"), "groups"]
+    public var access: StepAccess { StepAccess(needs: [Slots.learn, Slots.meta], makes: [Slots.layerGroups]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let learn = try context.require(context.learn, .learn)
-        let meta = try context.require(context.meta, .meta)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let learn = try state.need(Slots.learn)
+        let meta = try state.need(Slots.meta)
         try learn.split(meta.split)
+        try state.make(Slots.layerGroups, learn.layerGroups)
         var f = Facts()
         f["split_on"] = .text(meta.splitDescription)
         f["split_indices"] = .list(learn.splitIndices.map(FactValue.int))

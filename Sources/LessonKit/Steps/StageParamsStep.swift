@@ -6,16 +6,15 @@ public struct StageParamsStep: LessonStep {
     public static let id = "stage_params"
     public static let title = "Count parameters stage by stage"
     public static let source = "[(name, sum(p.numel() for p in child.parameters())) for name, child in body.named_children()]"
-    public static let factKeys = ["stages", "total", "largest", "largest_params", "largest_share", "last_two_share"]
-    public static let needs: [Slot] = [.body]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = [.list("stages", "index", "type", "blocks", "block_type", "params", "share", .shape("output")), "total", "largest", "largest_params", "largest_share", "last_two_share"]
+    public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let body = try context.require(context.body, .body)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let body = try state.need(Slots.body)
         let kids = body.namedChildren
-        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+        let input = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         let shapes = try body.inEvalMode { try body.outputShapesOfChildren(input).shapes }
 
         let total = body.parameterCount()

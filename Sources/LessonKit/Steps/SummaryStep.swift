@@ -8,9 +8,8 @@ public struct SummaryStep: LessonStep {
     public static let title = "Summarise the model"
     public static let source = "learn.summary()"
     public static let options = ["depth"]
-    public static let factKeys = ["rows", "total", "trainable", "input_shape", "output_shape"]
-    public static let needs: [Slot] = [.learn]
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = [.list("rows", "path", "type", "depth", .shape("output_shape"), "params", "trainable", .list("groups")), "total", "trainable", .shape("input_shape"), .shape("output_shape")]
+    public var access: StepAccess { StepAccess(needs: [Slots.learn]) }
 
     var depth: Int
 
@@ -18,9 +17,9 @@ public struct SummaryStep: LessonStep {
         if let raw = options["depth"] { depth = try LessonParameters.int(raw, "depth", min: 0, max: 10) } else { depth = 1 }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let learn = try context.require(context.learn, .learn)
-        let batch = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &context.generator)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let learn = try state.need(Slots.learn)
+        let batch = Tensor.normal([1, p.inChannels, p.imageSize, p.imageSize], generator: &state.generator)
         let s = try ModelSummary(learner: learn, batch: batch)
         var f = Facts()
         f["rows"] = .list(

@@ -6,9 +6,15 @@ public struct TreeStep: LessonStep {
     public static let title = "Print a module"
     public static let source = "print(learn.model[1])"
     public static let options = ["target"]
-    public static let factKeys = ["target", "repr", "lines", "children"]
-    public static let needs: [Slot] = []
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["target", "repr", "lines", "children"]
+    public var access: StepAccess {
+        switch target {
+        case "body": StepAccess(needs: [Slots.body])
+        case "model": StepAccess(needs: [Slots.model])
+        case "arch": StepAccess(needs: [Slots.architecture])
+        default: StepAccess(needs: [Slots.head])
+        }
+    }
 
     var target: String
 
@@ -19,13 +25,13 @@ public struct TreeStep: LessonStep {
         }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
         let m: Module =
             switch target {
-            case "body": try context.require(context.body, .body)
-            case "model": try context.require(context.model, .model)
-            case "arch": try context.require(context.pretrainedModel, .body)
-            default: try context.require(context.head, .head)
+            case "body": try state.need(Slots.body)
+            case "model": try state.need(Slots.model)
+            case "arch": try state.need(Slots.architecture).model
+            default: try state.need(Slots.head)
             }
         var f = Facts()
         f["target"] = .text(target)

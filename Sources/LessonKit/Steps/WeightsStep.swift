@@ -6,9 +6,8 @@ public struct WeightsStep: LessonStep {
     public static let title = "Look at the weights"
     public static let source = "[(n, p.shape, p.std(), p.requires_grad) for n, p in learn.model[1].named_parameters()]"
     public static let options = ["target"]
-    public static let factKeys = ["target", "parameters", "count"]
-    public static let needs: [Slot] = []
-    public static let makes: [Slot] = []
+    public static let facts: FactSchema = ["target", .list("parameters", "name", .shape("shape"), "mean", "std", "requires_grad"), "count"]
+    public var access: StepAccess { StepAccess(needs: [target == "body" ? Slots.body : Slots.head]) }
 
     var target: String
 
@@ -17,8 +16,8 @@ public struct WeightsStep: LessonStep {
         guard ["head", "body"].contains(target) else { throw ParameterError("target expects head or body, got '\(target)'") }
     }
 
-    public func run(_ context: LessonContext, _ p: LessonParameters) throws -> Facts {
-        let m = target == "body" ? try context.require(context.body, .body) : try context.require(context.head, .head)
+    public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
+        let m = target == "body" ? try state.need(Slots.body) : try state.need(Slots.head)
         var f = Facts()
         f["target"] = .text(target)
         let params = m.namedParameters()
