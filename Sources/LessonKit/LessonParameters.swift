@@ -61,16 +61,7 @@ public struct LessonParameters: Sendable, Equatable {
             seed = s
         case "pretrained": pretrained = try Self.bool(value, key)
         case "train_bn": trainBN = try Self.bool(value, key)
-        case "cut":
-            if Self.isNone(value) {
-                cut = nil
-            } else if value == "pool" {
-                cut = .lastPool
-            } else {
-                let i = try Self.int(value, key, min: -1000, max: 1000)
-                guard i != 0 else { throw ParameterError("cut 0 keeps no layers; use a negative number (from the end) or a positive one") }
-                cut = .index(i)
-            }
+        case "cut": cut = try Self.cut(value)
         case "meta":
             guard value == "fastai" || value == "default" else {
                 throw ParameterError("meta expects 'fastai' or 'default', got '\(value)'")
@@ -115,6 +106,38 @@ public struct LessonParameters: Sendable, Equatable {
     }
 
     // MARK: Value syntax
+
+    /// The one spelling of a cut, for lessons and the command line alike, in create_cnn's terms:
+    /// `none` (or `meta`) is `cut=None`, the arch's `meta['cut']`; `pool` is the rule fastai ≥ 1.0.48
+    /// applies to an arch without meta (cut before the last child with a pool layer); an integer is
+    /// the end of the slice `children[:cut]`.
+    public static func cut(_ raw: String) throws(ParameterError) -> Cut? {
+        let value = unquote(raw.trimmingCharacters(in: .whitespaces))
+        if isNone(value) || value == "meta" { return nil }
+        if value == "pool" { return .lastPool }
+        guard let i = Int(value) else {
+            throw ParameterError("cut expects an integer, none (the arch's meta) or pool (before the last child with a pool layer), got '\(value)'")
+        }
+        guard i >= -1000 && i <= 1000 else { throw ParameterError("cut must be between -1000 and 1000, got \(i)") }
+        guard i != 0 else { throw ParameterError("cut 0 keeps no layers; use a negative number (from the end) or a positive one") }
+        return .index(i)
+    }
+
+    /// `--set key=value` arguments as pairs: the one place the command line's settings are parsed.
+    /// A key must be a parameter; values are checked with each lesson's own (`LessonChecker`), since
+    /// whether a batch size fits depends on the lesson's image size.
+    public static func overrides(_ settings: [String]) throws(ParameterError) -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        for s in settings {
+            guard let i = s.firstIndex(of: "=") else { throw ParameterError("--set expects key=value, got '\(s)'") }
+            let (key, value) = (String(s[..<i]), String(s[s.index(after: i)...]))
+            guard keys.contains(key) else {
+                throw ParameterError("--set \(s): unknown parameter '\(key)'\(suggestion(key, in: keys)); known: \(keys.joined(separator: ", "))")
+            }
+            pairs.append((key, value))
+        }
+        return pairs
+    }
 
     public static func unquote(_ s: String) -> String {
         if s.count >= 2, let f = s.first, f == s.last, f == "\"" || f == "'" { return String(s.dropFirst().dropLast()) }

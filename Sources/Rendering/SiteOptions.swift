@@ -1,3 +1,4 @@
+import LessonKit
 /// How a walkthrough site was asked for: recorded in its manifest so `--check` can rebuild it
 /// exactly the same way.
 public struct SiteOptions: Sendable, Codable, Equatable {
@@ -26,13 +27,8 @@ public struct SiteOptions: Sendable, Codable, Equatable {
         self.randomWeights = randomWeights
     }
 
-    /// The settings as key/value pairs (each already checked to contain `=`).
-    public var overrides: [(String, String)] {
-        settings.compactMap { s in
-            guard let i = s.firstIndex(of: "=") else { return nil }
-            return (String(s[..<i]), String(s[s.index(after: i)...]))
-        }
-    }
+    /// The settings as key/value pairs (the command checked them with `LessonParameters.overrides`).
+    public var overrides: [(String, String)] { (try? LessonParameters.overrides(settings)) ?? [] }
 
     /// The command line that builds such a site into `dir`.
     public func commandLine(out dir: String) -> String {

@@ -49,15 +49,6 @@ import Testing
         #expect(!lesson.title.isEmpty && lesson.front.contains { $0.key == "summary" })
     }
 
-    @Test func theEmbeddedCopiesAreCurrent() throws {
-        for file in Self.lessonFiles {
-            let name = String(file.lastPathComponent.dropLast(3))
-            let embedded = try #require(BuiltinLessons.text(name), "\(name) is not embedded: run scripts/embed_lessons.py")
-            #expect(embedded.text + "\n" == (try String(contentsOf: file, encoding: .utf8)), "\(name): run scripts/embed_lessons.py")
-        }
-        #expect(BuiltinLessons.names.count == Self.lessonFiles.count)
-    }
-
     /// Lines of prose that type a number by hand. Numbers must come from `{{facts}}`; code spans,
     /// identifiers (`resnet34`, `Conv2d`), version numbers and heading numbering are not measurements.
     static func typedNumbers(in lesson: Lesson) throws -> [String] {

@@ -51,8 +51,12 @@ enum CLI {
     /// Compares with a golden file next to the tests; `LEARNERLENS_RECORD=1` rewrites it.
     static func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let url = root.appendingPathComponent("Tests/learnerlensTests/Golden/\(name)")
-        if ProcessInfo.processInfo.environment["LEARNERLENS_RECORD"] == "1" || !FileManager.default.fileExists(atPath: url.path) {
+        if ProcessInfo.processInfo.environment["LEARNERLENS_RECORD"] == "1" {
             try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            Issue.record("missing golden file Golden/\(name); record it with LEARNERLENS_RECORD=1", sourceLocation: sourceLocation)
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)

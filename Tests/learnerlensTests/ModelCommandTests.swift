@@ -2,6 +2,17 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct ModelCommandTests {
+    /// `--cut` speaks a lesson's vocabulary: none is the arch's meta, pool the last-pool rule.
+    @Test func cutSpeaksTheLessonsVocabulary() throws {
+        for (cut, expected, children) in [("none", "-2", 8), ("meta", "-2", 8), ("pool", "None", 8), ("-3", "-3", 7)] {
+            let r = try CLI.run(["summary", "--arch", "resnet18", "--cut", cut, "--format", "json", "--image-size", "32", "--batch-size", "1"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+            #expect(doc?["cut"] as? String == expected, "--cut \(cut)")
+            #expect((doc?["body"] as? [String: Any])?["children"] as? Int == children, "--cut \(cut)")
+        }
+    }
+
     @Test func summaryJSONCarriesTheReferenceNumbers() throws {
         let r = try CLI.run(["summary", "--arch", "resnet34", "--format", "json", "--image-size", "64", "--batch-size", "2"])
         #expect(r.status == 0, "\(r.stderr)")

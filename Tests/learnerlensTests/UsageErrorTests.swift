@@ -20,7 +20,7 @@ import Testing
         (["summary", "--classes", "0"], "--classes must be at least 1, got 0"),
         (["summary", "--image-size", "big"], "The value 'big' is invalid for '--image-size <image-size>'"),
         (["summary", "--batch-size", "0"], "--batch-size must be positive, got 0"),
-        (["summary", "--cut", "x"], "--cut takes an integer or 'none', got 'x'"),
+        (["summary", "--cut", "x"], "--cut expects an integer, none (the arch's meta) or pool (before the last child with a pool layer), got 'x'"),
         (["summary", "--lin-ftrs", "512,a"], "--lin-ftrs takes comma-separated integers, got 'a'"),
         (["summary", "--ps", "1.5"], "--ps values must be in [0, 1), got 1.5"),
         (["summary", "--in-channels", "0"], "--in-channels must be at least 1, got 0"),

@@ -48,7 +48,7 @@ struct Html: ParsableCommand {
         if check != nil && (!lessons.isEmpty || slides || notebooks || unsafe || force || randomWeights || !settings.isEmpty) {
             throw ValidationError("--check takes no other options: it rebuilds the site the way its \(SiteManifest.fileName) says")
         }
-        for s in settings where !s.contains("=") { throw ValidationError("--set expects key=value, got '\(s)'") }
+        _ = try Settings.overrides(settings)
     }
 
     var options: SiteOptions {

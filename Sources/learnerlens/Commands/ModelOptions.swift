@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fastai
 import Foundation
+import LessonKit
 import NN
 
 /// The options that describe which `create_cnn` to build, shared by `summary` and `forward`.
@@ -11,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Number of classes (data.c). Default: the 37 pet breeds.")
     var classes: Int = 37
 
-    @Option(parsing: .unconditional, help: "Where to cut the pretrained model: an integer (Python slice end) or 'none' (last pooling child). Default: the arch's meta.")
+    @Option(parsing: .unconditional, help: "Where to cut the pretrained model: an integer (Python slice end), none (the arch's meta, the default) or pool (before the last child with a pool layer) — as a lesson's `cut:`.")
     var cut: String?
 
     @Option(help: "Hidden sizes of the head, comma-separated (e.g. 512,256).")
@@ -41,9 +42,7 @@ struct ModelOptions: ParsableArguments {
 
     func parsedCut() throws -> Cut? {
         guard let cut else { return nil }
-        if cut.lowercased() == "none" { return .lastPool }
-        guard let i = Int(cut) else { throw ValidationError("--cut takes an integer or 'none', got '\(cut)'") }
-        return .index(i)
+        do { return try LessonParameters.cut(cut) } catch { throw ValidationError("--\(error.message)") }
     }
 
     func parsedLinFtrs() throws -> [Int]? {

@@ -30,7 +30,7 @@ struct Notebook: ParsableCommand {
 
     func validate() throws {
         if out != "-" && !out.hasSuffix(".ipynb") { throw ValidationError("--out expects a file name ending in .ipynb (or -), got '\(out)'") }
-        for s in settings where !s.contains("=") { throw ValidationError("--set expects key=value, got '\(s)'") }
+        _ = try Settings.overrides(settings)
     }
 
     func run() throws {

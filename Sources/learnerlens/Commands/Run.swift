@@ -29,18 +29,11 @@ struct Run: ParsableCommand {
     var format: LessonFormat?
 
     func validate() throws {
-        for s in settings where !s.contains("=") {
-            throw ValidationError("--set expects key=value, got '\(s)'")
-        }
+        _ = try Settings.overrides(settings)
         if let step, step < 1 { throw ValidationError("--step must be 1 or more, got \(step)") }
     }
 
-    var overrides: [(String, String)] {
-        settings.map { s in
-            let i = s.firstIndex(of: "=")!
-            return (String(s[..<i]), String(s[s.index(after: i)...]))
-        }
-    }
+    var overrides: [(String, String)] { (try? Settings.overrides(settings)) ?? [] }
 
     func run() throws {
         try reportingErrors {
@@ -59,20 +52,7 @@ struct Run: ParsableCommand {
     }
 
     func runStraight(_ session: LessonSession, format: LessonFormat) throws {
-        let start = step ?? 1
-        var segments: [RunSegment] = []
-        var cellsSeen = 0
-        for item in session.lesson.items {
-            switch item {
-            case .prose(let p):
-                let text = try session.resolve(p)
-                if cellsSeen >= start - 1 { segments.append(.prose(text)) }
-            case .cell:
-                cellsSeen += 1
-                let r = try session.runNext()
-                if cellsSeen >= start { segments.append(.step(r)) }
-            }
-        }
+        let segments = try session.runAll(from: step ?? 1)
         switch format {
         case .json: Output.write(LessonOutput.json(session))
         case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount))
