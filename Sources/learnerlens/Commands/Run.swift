@@ -73,6 +73,7 @@ struct Run: ParsableCommand {
                 if cellsSeen >= start { segments.append(.step(r)) }
             }
         }
+        segments = VersionNoteText.inserted(session.versionNote, into: segments)
         switch format {
         case .json: Output.write(LessonOutput.json(session))
         case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount))
