@@ -1111,7 +1111,7 @@ head is initialised first: `add_head` calls `apply_init(model[1], init)` as soon
 
 ```python
 #| step: apply_init
-apply_init(model[1], nn.init.kaiming_normal_)   # inside add_head, before the Learner
+if init is not None: apply_init(model[1], init)   # in add_head, before the Learner exists; init=nn.init.kaiming_normal_
 ```
 
 ```python

@@ -320,6 +320,8 @@ import Testing
 
     @Test func lesson7CountsResnet50() throws {
         let (f, prose) = try Self.run("07-deeper-resnet50.md")
+        // resnet34's body, built after resnet50's head, does not inherit that head in its pipeline line.
+        #expect(f["r34_body"]?["pipeline"] == .text("3×224×224 → body → 512×7×7"))
         let fx = try Self.fixture("resnet50")
         let params = try #require(fx["params"] as? [String: Any])
         #expect(f["num_features"]?["nf"] == .int(4096))
@@ -339,6 +341,10 @@ import Testing
 
     @Test func lesson8BuildsBothHeads() throws {
         let (f, prose) = try Self.run("08-fastai-v1-to-v2.md")
+        // v2's Linear layers after a BatchNorm have no bias: apply_init says so instead of "zeroes their biases".
+        #expect(f["apply_init"]?["count"] == .int(2) && f["apply_init"]?["zeroed_biases"] == .int(0))
+        #expect(!prose.contains("learn.split(meta['split'])"))
+        #expect(prose.contains("v2's Learner has no `split` method"))
         #expect(f["v1_head"]?["params"] == .int(546_853))
         #expect(f["v2_head"]?["params"] == .int(546_304))
         #expect(f["v2_head"]?["fewer_than_v1"] == .int(549) && f["v2_head"]?["missing_biases"] == .int(549))
