@@ -528,7 +528,7 @@ channel's filters are zero (largest value {{adapt_first_layer.extra_max}}). The 
 Two traps wait in fastai v1 when you do this with a Learner:
 
 - **`create_cnn` builds the model itself.** It calls `arch(pretrained)` (in 1.0.20 inside
-  `create_cnn`, since 1.0.36 inside `create_body`), so it cannot be handed a model you changed.
+  `create_cnn`, since 1.0.35 inside `create_body`), so it cannot be handed a model you changed.
   Either hand it a function that builds the model and swaps the conv — `def arch4(pretrained): …`
   — and pass `cut` and `split_on` yourself, because fastai's table does not know your function; or
   change `learn.model` after `create_cnn`, and mind the second trap.
@@ -550,7 +550,7 @@ ImageNet.
 #| in_channels: 4
 x = torch.randn(2, 3, 128, 128)
 wild = torch.empty(2, 1, 128, 128).uniform_(-100, 100)
-rgb_out = rgb_model(x)                                           # the old conv, RGB only
+rgb_out = rgb_model(x)                                           # rgb_model: a copy taken before the swap
 out = model(torch.cat([x, wild], dim=1))                         # the new conv, wild 4th channel
 quiet = model(torch.cat([x, torch.zeros(2, 1, 128, 128)], dim=1))  # the new conv, 4th channel of zeros
 ```
