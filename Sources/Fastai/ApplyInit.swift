@@ -12,6 +12,8 @@ public struct InitializedLayer: Sendable, Equatable {
     /// The standard deviation of the new weights.
     public var measuredStd: Double
     public var measuredMean: Double
+    /// Whether the layer had a bias to set to zero (v2's Linear after a BatchNorm has none).
+    public var zeroedBias = false
 }
 
 /// `apply_init(m, kaiming_normal_)`: every module that is not BatchNorm and whose first parameter
@@ -29,7 +31,8 @@ public func applyInit(_ m: Module, generator: inout RandomGenerator) -> [Initial
         done.append(
             InitializedLayer(
                 name: name, typeName: module.typeName, weightShape: weight.value.shape,
-                expectedStd: Init.kaimingStd(weight.value.shape), measuredStd: stats.std, measuredMean: stats.mean))
+                expectedStd: Init.kaimingStd(weight.value.shape), measuredStd: stats.std, measuredMean: stats.mean,
+                zeroedBias: module.parameter("bias") != nil))
     }
     return done
 }

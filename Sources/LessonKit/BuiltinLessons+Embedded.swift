@@ -12,6 +12,7 @@ classes: 37
 image_size: 224
 batch_size: 4
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # What goes on behind `create_cnn`
@@ -27,7 +28,9 @@ That line runs nine smaller lines. Each cell below runs one of them for real —
 
 ## The data
 
-`create_cnn` reads only one thing from the data: how many classes there are.
+`create_cnn` itself reads one thing from the data: `data.c`, how many classes there are, to size
+the head. The Learner it builds further down reads more: it moves the model to `data.device`, saves
+models under `data.path`, and takes `data.loss_func` as its loss when none is given.
 
 ```python
 #| step: data
@@ -125,7 +128,10 @@ Only the last group — the head — will train, plus the BatchNorm layers every
 apply_init(model[1], nn.init.kaiming_normal_)
 ```
 
-The head's Linear layers get fresh weights whose spread suits the ReLUs that follow them.
+`apply_init` visits every layer of the head and skips the BatchNorm layers and the layers without
+weights. Each Linear layer gets fresh weights from `kaiming_normal_`, whose spread is the one He et
+al. worked out for a layer followed by a ReLU, and its bias is set to zero. The first Linear is
+followed by a ReLU; the last one is not — it gives the class scores — but it gets the same rule.
 
 ## A real batch through the finished model
 
@@ -158,6 +164,7 @@ classes: 37
 image_size: 224
 batch_size: 4
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # `cut` and `split`: two different knives
@@ -192,7 +199,12 @@ body = create_body(arch(pretrained), ifnone(cut, meta['cut']))
 the first {{create_body.children}} of them. The rest — the pooling and the classifier made for
 ImageNet — are not in the body at all, so nothing later can train them or use them.
 
-The head takes their place:
+The head takes their place. It is not made of the layers the cut removed: `create_head` builds new
+ones, from fresh weights.
+
+> **The forum thread said** the head is "the two removed layers". It is not: the removed pooling
+> and classifier are thrown away with the rest of the torchvision model, and `create_head` builds a
+> new head (`fastai/vision/learner.py`, `create_cnn` and `create_head`).
 
 ```python
 #| step: num_features
@@ -236,9 +248,15 @@ still there; the groups only say which layers go together.
 learn.summary()
 ```
 
-The last column shows where the lines fall. One runs through the middle of the body, the other
-between body and head. `cut` could never draw the first one: it only slices the model's top-level
-children.
+The last column shows where the lines fall. One runs through the middle of the body, at the first
+leaf of `m[0][6]`; the other between body and head. The first line falls between two top-level
+children of the torchvision model, so a cut could be made at the same place (`cut=6`). But a cut
+throws away everything after it; `split` keeps every layer and only starts a new group there.
+
+> **The forum thread said** `split` is "for weight init". It is not: `apply_init` initialises the
+> head, `model[1]`, whatever the groups are. The groups are what `freeze`, `freeze_to` and a
+> learning rate `slice(lo, hi)` work on (`fastai/basic_train.py`, `Learner.split`, `freeze_to` and
+> `lr_range`).
 
 ## What the groups are for: freezing
 
@@ -281,7 +299,7 @@ before the model exists.
 `split` decides how the model is *trained*. It runs on the finished model and removes nothing. Its
 groups are what `freeze_to` counts in, and what a learning rate written as `slice(lo, hi)` is
 spread over: fastai gives each of the {{split.groups}} groups its own rate, from `lo` for the first
-to `hi` for the last.
+to `hi` for the last, evenly spaced on a log scale (`even_mults`).
 """#),
         ("03-why-nf-is-doubled.md", #"""
 ---
@@ -292,6 +310,7 @@ classes: 37
 image_size: 224
 batch_size: 4
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # Why `nf` is the body's features, doubled
@@ -340,9 +359,17 @@ cat = AdaptiveConcatPool2d()(x)   # torch.cat([mp, ap], dim=1)
 
 Each of the {{pool_features.features}} feature maps is a {{pool_features.grid}} grid of
 {{pool_features.cells}} numbers. The head needs one vector per image, so each grid must shrink to
-a single value. Max pooling keeps the largest, average pooling the mean. They are different
-summaries: the max is above the mean in {{pool_features.max_above_avg}} of the
-{{pool_features.features}} channels here.
+a single value. Max pooling keeps the largest, average pooling the mean.
+
+A max is never below its mean, so that alone says nothing. What matters is whether the two tell
+the head different things. If the max were always the same multiple of the mean, the max-pooled
+vector would add nothing the average did not already say. It is not: the chart shows how many
+times its mean each channel's max is, from {{pool_features.smallest_ratio}} to
+{{pool_features.largest_ratio}}. A ratio near one is a map that is bright all over; a large one, a
+map with one bright spot. Ranked by their max and ranked by their mean, the channels come in
+orders whose rank correlation is {{pool_features.rank_correlation}}; exactly one would mean the same
+order. These values depend on the weights in the body (this run: {{create_body.weights}}); the
+shapes and counts do not.
 
 fastai does not choose between them. `AdaptiveConcatPool2d` keeps both, side by side, **max
 first**: its output has {{pool_features.nf}} channels. The first {{pool_features.features}} are
@@ -376,6 +403,13 @@ they are, and no doubling is needed. This one also skips the hidden layer, so it
 
 Max and average each throw information away, and not the same information. Keeping both costs the
 first Linear layer twice the inputs, and gives it both summaries to learn from.
+
+> **The forum thread said** the factor of two comes from the number of ImageNet's classes, and that `nf` is
+> "the max features". Neither is so. ImageNet's classes live in the classifier that the cut throws
+> away; `num_features_model` reads the channels of the body's output, and the two comes from
+> `AdaptiveConcatPool2d`, which puts a max pool and an average pool side by side
+> (`fastai/layers.py`, `AdaptiveConcatPool2d`; `fastai/vision/learner.py`, `create_cnn`). `nf` is
+> how many features the head's first BatchNorm1d and Linear take: the maxima and the means.
 """#),
         ("04-four-input-channels.md", #"""
 ---
@@ -386,6 +420,7 @@ classes: 37
 image_size: 128
 batch_size: 2
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # Four input channels
@@ -460,25 +495,48 @@ out = model(torch.randn(2, 4, 128, 128))
 ```
 
 The first convolution has filters for {{num_features.in_channels}} channels and nothing else, so a
-batch of shape `{{forward.input_shape}}` stops at the very first layer: `{{forward.error_location}}`
-in `model.named_modules()`, the body's conv.
+batch of shape `{{forward.input_shape}}` stops at the very first layer: `{{forward.error_layer}}`,
+the body's conv (`'{{forward.error_location}}'` in `model.named_modules()`).
 This is the error to expect whenever the data and the model disagree about channels.
 
 ## Replacing the first conv, for real
 
+fastai v1 has no function for this (fastai v2's `_update_first_layer` and `n_in` came later), so
+the recipe is plain PyTorch: build the new conv, copy the filters, and assign it into the module
+that owns the old one — not into a list.
+
 ```python
 #| step: adapt_first_layer
 #| in_channels: 4
-_update_first_layer(model[0], n_in=4, pretrained=True)
+conv = model[0][0]
+new_conv = nn.Conv2d(4, conv.out_channels, kernel_size=conv.kernel_size, stride=conv.stride,
+                     padding=conv.padding, bias=False)
+with torch.no_grad():
+    new_conv.weight[:, :3] = conv.weight   # the RGB filters, as they were
+    new_conv.weight[:, 3:] = 0             # the fourth channel starts invisible
+model[0][0] = new_conv                     # nn.Sequential's own slot: the body itself changes
 ```
 
-fastai v2 does this when you pass `n_in=4` to `vision_learner`. It builds a new conv with the
-same kernel, stride and padding, and puts it on the parent module with `setattr`: on the model
-itself, not on a copy. The new conv's filters are {{adapt_first_layer.rule}}.
+The new conv has the old one's kernel, stride and padding, and its filters are
+{{adapt_first_layer.rule}}. It takes the old conv's place in the body itself, as `model[0][0]`,
+so this time the change sticks.
 
 The RGB part is an exact copy (largest change {{adapt_first_layer.rgb_diff}}), and the new
 channel's filters are zero (largest value {{adapt_first_layer.extra_max}}). The body gains
 {{adapt_first_layer.params_added}} parameters.
+
+Two traps wait in fastai v1 when you do this with a Learner:
+
+- **`create_cnn` builds the model itself.** It calls `arch(pretrained)` (in 1.0.20 inside
+  `create_cnn`, since 1.0.35 inside `create_body`), so it cannot be handed a model you changed.
+  Either hand it a function that builds the model and swaps the conv — `def arch4(pretrained): …`
+  — and pass `cut` and `split_on` yourself, because fastai's table does not know your function; or
+  change `learn.model` after `create_cnn`, and mind the second trap.
+- **The layer groups keep the old conv.** `learn.split` stored the leaf layers as they were, and
+  fastai builds the optimizer from those groups (`create_opt`). After
+  `learn.model[0][0] = new_conv`, the groups still hold the old conv, so the new one is never
+  updated — not even after `unfreeze()`. Call `learn.split(...)` and `learn.freeze()` again: the new conv then sits in the
+  first group, frozen with the body until you unfreeze it.
 
 Which RGB filters were copied? In this run: {{adapt_first_layer.weights}}. With torchvision's
 ImageNet weights installed, the same rule carries over what ImageNet taught them. Without, the
@@ -492,7 +550,7 @@ ImageNet.
 #| in_channels: 4
 x = torch.randn(2, 3, 128, 128)
 wild = torch.empty(2, 1, 128, 128).uniform_(-100, 100)
-rgb_out = rgb_model(x)                                           # the old conv, RGB only
+rgb_out = rgb_model(x)                                           # rgb_model: a copy taken before the swap
 out = model(torch.cat([x, wild], dim=1))                         # the new conv, wild 4th channel
 quiet = model(torch.cat([x, torch.zeros(2, 1, 128, 128)], dim=1))  # the new conv, 4th channel of zeros
 ```
@@ -519,6 +577,7 @@ classes: 37
 image_size: 224
 batch_size: 4
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # A model fastai has no meta for
@@ -527,8 +586,11 @@ seed: 42
 cut it and how to split it. Readers asked two things about an architecture that is *not* in the
 table: what does `create_cnn` do with it, and where should it be cut instead?
 
-Two models that fastai does know make good test subjects, because we can compare: run them once
-with their real entry and once as if fastai had never heard of them. The first is {{arch}}.
+The question was asked about densenet121, on fastai 1.0.20. In that version the table held only
+the five resnets, so densenet121 *was* an architecture fastai had no meta for; it got its entry in
+1.0.43. Today's fastai v1 knows it, and also vgg16_bn, which makes both good test subjects: run
+each once with its real entry, and once as an architecture fastai has never heard of. The first
+is {{arch}}.
 
 ```python
 #| step: data
@@ -542,39 +604,57 @@ data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms
 [(i, type(c).__name__, has_pool_type(c)) for i, c in enumerate(arch(pretrained).children())]
 ```
 
-A cut can only choose among the model's top-level children, and {{arch}} has just
-{{find_cut.child_count}}: `features`, which holds every convolution, and the classifier.
+An integer cut can only choose among the model's top-level children, and {{find_cut.arch}} has
+just {{find_cut.child_count}}: `features`, which holds every convolution, and the classifier.
 
-Since fastai 1.0.48 an unknown architecture gets `cut=None`, and `create_body` then looks for the
-last child that contains a pooling layer — here `{{find_cut.last_pool_name}}`, at index
-{{find_cut.last_pool}} — and keeps the children *before* it. That is {{find_cut.pool_keeps}}
-children. fastai builds the empty body without a word, and the next line fails.
+For an architecture missing from the table, fastai falls back to `_default_meta`. What its cut
+does depends on the version:
+
+- **1.0.20 to 1.0.47:** `cut=-1`. The body is every child but the last: `features`.
+- **Since 1.0.48:** `cut=None`, and `create_body` looks for the last child that holds a pooling
+  layer and keeps the children *before* it. From 1.0.53 on, `has_pool_type` searches the whole
+  child, and finds one in `{{find_cut.last_pool_name}}`, at index {{find_cut.last_pool}}. That keeps
+  {{find_cut.pool_keeps}} children: fastai builds an empty body without a word, and the next line
+  fails.
+- **1.0.48 to 1.0.52** had a bug in that search: `has_pool_type` returned the answer for a
+  module's first child only, so it found no pooling layer in either of densenet's children, and
+  `next()` raised `StopIteration` before any body was built.
+
+This search never runs for `models.densenet121` in today's fastai v1: `create_body` replaces a
+`cut` of None by the architecture's own entry (`cut = ifnone(cut, cnn_config(arch)['cut'])`).
 
 The last column runs one image through the children in order, the way `nn.Sequential` would. It
 breaks at `{{find_cut.chain_breaks_at}}`. torchvision's DenseNet applies its last ReLU, the
 pooling and the flattening in its `forward`, not as child modules, so the classifier cannot
 simply follow `features`.
 
-## {{arch}}: three metas side by side
+## {{arch}}: its own entry, and as an unknown architecture
+
+To get an architecture fastai has no entry for, wrap it in a function of your own: the table is
+looked up by function, and yours is not in it.
 
 ```python
 #| step: meta_compare
-for meta in (model_meta[arch], _default_meta):
-    learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])
+def dn(p): return torchvision.models.densenet121(p)   # the same model, a name model_meta does not know
+learn = create_cnn(data, torchvision.models.densenet121)   # model_meta's entry (fastai 1.0.43 and later)
+learn = create_cnn(data, dn)                               # _default_meta
 ```
 
 With the real entry, the body is `features`, `nf` is {{meta_compare.fastai.nf}} and the model
-falls into {{meta_compare.fastai.groups}} layer groups. With the default meta as it was before
-1.0.48 (`cut={{meta_compare.default.cut}}`, `split_on={{meta_compare.default.split}}`), the body
-and `nf` are the same, but the split only separates body from head: {{meta_compare.default.groups}}
-groups.
+falls into {{meta_compare.fastai.groups}} layer groups. Through the wrapper in fastai 1.0.20 to
+1.0.47 (`cut={{meta_compare.default.cut}}`, `split_on={{meta_compare.default.split}}`), the body and
+`nf` are the same, but the split only separates body from head: {{meta_compare.default.groups}}
+groups. That is what the asker got in 1.0.20, with or without a wrapper.
 
 `freeze()` cannot tell the difference — {{meta_compare.fastai.trainable}} against
 {{meta_compare.default.trainable}} trainable parameters, since only the head and the BatchNorm
-layers train either way. The difference comes later: with two groups, `freeze_to(1)` unfreezes the
-whole body at once, and a learning rate `slice(lo, hi)` has only two places to go.
+layers train either way. Nor can `freeze_to(1)`: with the two groups [body, head] it freezes the
+body and trains the head, exactly what `freeze()` does. Only `unfreeze()` opens the body, and then
+all of it at once; a learning rate `slice(lo, hi)` has only two places to go, `lo` for the whole
+body and `hi` for the head.
 
-With `cut=None` there is no body, and `create_cnn` stops at `num_features_model`.
+Through the wrapper since 1.0.53, `cut=None` leaves no body, and `create_cnn` stops at
+`num_features_model`.
 
 ## vgg16_bn: the same questions
 
@@ -585,18 +665,21 @@ With `cut=None` there is no body, and `create_cnn` stops at `num_features_model`
 [(i, type(c).__name__, has_pool_type(c)) for i, c in enumerate(arch(pretrained).children())]
 ```
 
-vgg16_bn has {{vgg_cut.child_count}} children. Its `avgpool` is a pooling layer of its own, so
-`cut=None` stops before it and keeps {{vgg_cut.pool_body}}. This time the body is not empty.
+{{vgg_cut.arch}} has {{vgg_cut.child_count}} children. Its `avgpool` is a pooling layer of its
+own, so `cut=None` stops before it and keeps {{vgg_cut.pool_body}}. This time the body is not
+empty, in 1.0.48 to 1.0.52 as well: `avgpool` is itself a pooling layer, so the first-child bug
+does not come into play.
 
 ```python
 #| step: meta_compare
 #| id: vgg_meta
 #| arch: vgg16_bn
-for meta in (model_meta[arch], _default_meta):
-    learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])
+def vgg(p): return torchvision.models.vgg16_bn(p)
+learn = create_cnn(data, torchvision.models.vgg16_bn)
+learn = create_cnn(data, vgg)
 ```
 
-All three metas now give a model, with the same `nf` of {{vgg_meta.fastai.nf}} and the same
+All three rows now give a model, with the same `nf` of {{vgg_meta.fastai.nf}} and the same
 {{vgg_meta.cut_none.trainable}} parameters to train after `freeze()`. The real entry keeps
 `avgpool` in the body; `cut=None` drops it. At this image size that changes nothing for the head:
 one image leaves `features` as `{{vgg_cut.children.0.output}}` and `avgpool` as
@@ -610,13 +693,18 @@ hands on a grid of feature maps, and cut before the first one that does not — 
 single position, a classifier, or a child that cannot take the previous one's output at all. The
 head brings its own pooling.
 
-For {{arch}} that rule says `cut={{find_cut.suggested_cut}}`, and for vgg16_bn
+For {{find_cut.arch}} that rule says `cut={{find_cut.suggested_cut}}`, and for {{vgg_cut.arch}}
 `cut={{vgg_cut.suggested_cut}}` — exactly what fastai's own table says
 (`{{find_cut.meta_cut}}` and `{{vgg_cut.meta_cut}}`).
 
+When the part you want is not the first children of the model, an integer cannot express it.
+Since fastai 1.0.47 `cut` may also be a function: `create_body` then returns `cut(model)`, whatever
+module that function builds from the model.
+
 For the layer groups, pass `split_on` yourself: a function of the model that returns the modules
-where groups begin. The real metas pick one module in the middle of the body and the head, which
-is what gives three groups: early layers, late layers, head.
+where groups begin. fastai's metas for resnet, densenet, vgg and alexnet pick one module in the
+middle of the body, plus the head: three groups, early layers, late layers, head. SqueezeNet's
+picks two in the body, `(m[0][0][5], m[0][0][8], m[1])`, and so makes four groups.
 """#),
         ("06-shaping-the-head.md", #"""
 ---
@@ -627,11 +715,13 @@ classes: 37
 image_size: 128
 batch_size: 2
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # Shaping the head
 
-`create_head(nf, nc, lin_ftrs=None, ps=0.5)` has two knobs. `lin_ftrs` lists the sizes of the
+`create_head(nf, nc, lin_ftrs=None, ps=0.5)` has two knobs (fastai 1.0.61 adds two switches,
+`concat_pool` and `bn_final`, left at their defaults here). `lin_ftrs` lists the sizes of the
 hidden layers between the pooled features and the classes. `ps` gives the dropout before each
 Linear layer. This lesson turns both, and reads each resulting head.
 
@@ -761,8 +851,9 @@ head = nn.Sequential(nn.AdaptiveAvgPool2d(1), Flatten(), nn.Linear(512, data.c))
 learn = create_cnn(data, arch, custom_head=head)
 ```
 
-`custom_head` skips `create_head` entirely, and with it `lin_ftrs`, `ps` and `nf`: the head is
-whatever you pass. This one pools by average, so it takes {{custom.lin_ftrs.0}} features, and has
+`custom_head` skips `create_head` entirely, and with it `lin_ftrs` and `ps`: the head is whatever
+you pass. (fastai 1.0.20 still measures `nf` first and then does not use it; since 1.0.47 it
+measures `nf` only when it builds the head itself.) This one pools by average, so it takes {{custom.lin_ftrs.0}} features, and has
 {{custom.params}} parameters. It is still `model[1]`, so `split` still puts it in a group of its
 own and `freeze` still trains it.
 """#),
@@ -775,6 +866,7 @@ classes: 37
 image_size: 224
 batch_size: 2
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # Deeper: `resnet50`
@@ -930,6 +1022,7 @@ classes: 37
 image_size: 128
 batch_size: 2
 seed: 42
+fastai_version: 1.0.20
 ---
 
 # fastai v1 to v2
@@ -1010,16 +1103,29 @@ model = nn.Sequential(body, head)
 
 The whole model: {{v2_model.total}} parameters, against {{v1_model.total}}.
 
-## The rest is the same
+## The rest, in a different order
+
+v2 builds the rest from the same parts, but not in v1's order, and not all on the Learner. The
+head is initialised first: `add_head` calls `apply_init(model[1], init)` as soon as it has made
+`nn.Sequential(body, head)`, before any Learner exists.
+
+```python
+#| step: apply_init
+if init is not None: apply_init(model[1], init)   # in add_head, before the Learner exists; init=nn.init.kaiming_normal_
+```
 
 ```python
 #| step: learner
 learn = Learner(dls, model, splitter=meta['split'], metrics=error_rate)
 ```
 
+v2's Learner has no `split` method. It keeps the `splitter` function and calls it on the model
+whenever it makes the optimizer (`create_opt`), and the splitter returns groups of *parameters*,
+not of layers:
+
 ```python
 #| step: split
-learn.split(meta['split'])
+learn.splitter(learn.model)   # what create_opt does; v2's _resnet_split: L(m[0][:6], m[0][6:], m[1:]).map(params)
 ```
 
 ```python
@@ -1027,15 +1133,11 @@ learn.split(meta['split'])
 learn.freeze()
 ```
 
-```python
-#| step: apply_init
-apply_init(model[1], nn.init.kaiming_normal_)
-```
-
-v2 still splits a resnet into {{split.groups}} groups (now through a `splitter` function), still
-freezes all but the last — {{freeze.trainable}} trainable parameters, BatchNorm layers included —
-and still initialises the head's Linear layers with `kaiming_normal_`. Without biases, there is
-nothing to set to zero.
+v2 still splits a resnet into {{split.groups}} groups — the first six children of the body, the
+rest of the body, the head — and still freezes all but the last:
+{{freeze.trainable}} trainable parameters, BatchNorm layers included. `kaiming_normal_` still sets
+the head's Linear weights; those Linear layers have no biases, so there is nothing to set to
+zero.
 
 ```python
 #| step: forward
@@ -1089,10 +1191,11 @@ head ends in both: {{ends.params}} parameters.
 #| step: adapt_first_layer
 #| id: n_in
 #| in_channels: 4
-body = create_body(resnet34, n_in=4, pretrained=True)   # calls _update_first_layer(model, 4, True)
+body = create_body(resnet34(weights='DEFAULT'), n_in=4, pretrained=True)   # calls _update_first_layer(model, 4, True)
 ```
 
-v2's `create_body` takes `n_in` and, before cutting, replaces the first convolution by one for
+Today's v2 `create_body` takes a model already built (early v2 releases took the arch, as v1 does
+since 1.0.35), and `n_in`: before cutting, it replaces the first convolution by one for
 {{n_in.in_channels}} channels: `{{n_in.new_layer}}`. With `pretrained=True` its filters are
 {{n_in.rule}} — here the filters of {{n_in.weights}}. The body grows by
 {{n_in.params_added}} parameters, to {{n_in.params_after}}. Lesson four takes this rule apart, and

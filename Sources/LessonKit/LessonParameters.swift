@@ -21,6 +21,8 @@ public struct LessonParameters: Sendable, Equatable {
     public var ps: DropoutSpec = .single(0.5)
     public var inChannels = 3
     public var trainBN = true
+    /// The fastai version the lesson's code cells show (`1.0.20`); `nil`: the lesson does not say.
+    public var fastaiVersion: String?
 
     public init() {}
 
@@ -33,11 +35,11 @@ public struct LessonParameters: Sendable, Equatable {
     /// Every key, in the order lessons usually list them.
     public static let keys = [
         "title", "summary", "arch", "classes", "image_size", "batch_size", "seed", "pretrained", "cut", "meta",
-        "lin_ftrs", "ps", "in_channels", "train_bn",
+        "lin_ftrs", "ps", "in_channels", "train_bn", "fastai_version",
     ]
 
-    /// Keys a cell may override for itself (everything but the lesson's title and summary).
-    public static var cellKeys: [String] { keys.filter { $0 != "title" && $0 != "summary" } }
+    /// Keys a cell may override for itself (everything but what describes the whole lesson).
+    public static var cellKeys: [String] { keys.filter { !["title", "summary", "fastai_version"].contains($0) } }
 
     /// Sets one parameter from its text form; the message says what was expected.
     public mutating func set(_ key: String, _ raw: String) throws(ParameterError) {
@@ -84,6 +86,12 @@ public struct LessonParameters: Sendable, Equatable {
                 ps = .single(try Self.probability(value))
             }
         case "in_channels": inChannels = try Self.int(value, key, min: 1, max: 64)
+        case "fastai_version":
+            let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+                throw ParameterError("fastai_version expects a release like 1.0.20, got '\(value)'")
+            }
+            fastaiVersion = value
         default:
             throw ParameterError("unknown parameter '\(key)'\(suggestion(key, in: Self.keys)); known: \(Self.keys.joined(separator: ", "))")
         }
@@ -102,7 +110,7 @@ public struct LessonParameters: Sendable, Equatable {
             ("pretrained", .bool(pretrained)), ("cut", .text(cut?.description ?? "meta")), ("meta", .text(meta)),
             ("lin_ftrs", linFtrs.map { .list($0.map(FactValue.int)) } ?? .text("none")), ("ps", .text(ps.description)),
             ("in_channels", .int(inChannels)), ("train_bn", .bool(trainBN)),
-        ])
+        ] + (fastaiVersion.map { [("fastai_version", FactValue.text($0))] } ?? []))
     }
 
     // MARK: Value syntax

@@ -63,6 +63,9 @@ public struct LessonPage: Sendable {
         body += toc(sections)
         body += "<main id=\"main\">\n<article>\n<header class=\"page-head\">\n<h1>\(titleHTML)</h1>\n"
         if !run.summary.isEmpty { body += "<p class=\"summary\">\(HTMLText.escape(run.summary))</p>\n" }
+        if let note = run.versionNote {
+            body += "<div class=\"version-note\">\n" + markdown(CommonMark.parse(VersionNoteText.markdown(note)).blocks, level: 2) + "</div>\n"
+        }
         body += PageTemplate.parameters(run.parameters.facts) + "</header>\n"
         if !sections.intro.isEmpty {
             body += "<section class=\"intro\" id=\"intro\" aria-label=\"Introduction\">\n" + markdown(sections.intro, level: 2) + "</section>\n"

@@ -48,6 +48,9 @@ public struct LessonRun: Sendable {
         }
     }
 
+    /// Which fastai the code shows, and the lines 1.0.61 writes differently (front matter `fastai_version`).
+    public var versionNote: FastaiVersionNote? { FastaiVersionNote(lesson: lesson, version: parameters.fastaiVersion) }
+
     /// The lesson's one-line summary from its front matter.
     public var summary: String { parameters.summary }
 }

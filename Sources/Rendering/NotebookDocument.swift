@@ -47,7 +47,11 @@ public struct NotebookDocument: Sendable {
             try c.encode(metadata, forKey: .metadata)
             try c.encode(source, forKey: .source)
             if let outputs { try c.encode(outputs, forKey: .outputs) }
-            if let count = execution_count { try c.encode(count, forKey: .execution_count) }
+            if let count = execution_count {
+                try c.encode(count, forKey: .execution_count)
+            } else if cell_type == "code" {
+                try c.encodeNil(forKey: .execution_count)  // nbformat: a code cell not run yet
+            }
         }
         enum Keys: String, CodingKey { case cell_type, id, metadata, source, outputs, execution_count }
     }
@@ -79,6 +83,44 @@ public struct NotebookDocument: Sendable {
         return parts.enumerated().map { $0.offset < parts.count - 1 ? $0.element + "\n" : $0.element }
     }
 
+    /// The first code cell: what fastai v1's lesson 1 notebook (course-v3 `nbs/dl1/lesson1-pets.ipynb`,
+    /// as of fastai 1.0.20) defines before `create_cnn` — imports, the Pets data, the file-name regex,
+    /// `bs`, normalised data — then `create_cnn`'s own arguments as this lesson sets them, and a batch,
+    /// so that the cells after it find every name they use.
+    var setupCode: String {
+        let p = run.parameters
+        let arch = p.arch.rawValue.hasPrefix("resnet") ? "models.\(p.arch.rawValue)" : "torchvision.models.\(p.arch.rawValue)"
+        let cut: String =
+            switch p.cut {
+            case .index(let i)?: "\(i)"
+            case .lastPool?, nil: "None"
+            }
+        let linFtrs = p.linFtrs.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" } ?? "None"
+        return """
+            # Setup, as in fastai v1's lesson 1 notebook (course-v3, nbs/dl1/lesson1-pets.ipynb)
+            from fastai import *
+            from fastai.vision import *
+            from fastai.vision.learner import cnn_config, model_meta, _default_meta
+            from fastai.callbacks.hooks import num_features_model
+            import torchvision
+
+            bs = \(p.batchSize)   # lesson 1 uses 64; the outputs below were computed with batches of \(p.batchSize)
+            path = untar_data(URLs.PETS)
+            path_img = path/'images'
+            fnames = get_image_files(path_img)
+            np.random.seed(2)
+            pat = r'/([^/]+)_\\d+.jpg$'
+            data = ImageDataBunch.from_name_re(path_img, fnames, pat, ds_tfms=get_transforms(), size=\(p.imageSize), bs=bs).normalize(imagenet_stats)
+
+            # create_cnn's arguments, as this lesson sets them
+            arch = \(arch)
+            pretrained, cut, lin_ftrs, ps = \(p.pretrained ? "True" : "False"), \(cut), \(linFtrs), \(p.ps.description)
+            custom_head, split_on, kwargs = None, None, {}
+            x, y = next(iter(data.valid_dl))   # a real batch, for the cells that run one
+            img = x[:1]
+            """
+    }
+
     /// The notebook as JSON text.
     public func json() -> String {
         var cells: [NotebookCell] = []
@@ -89,14 +131,22 @@ public struct NotebookDocument: Sendable {
             cells.append(NotebookCell(cell_type: "markdown", id: "title", metadata: CellMeta(), source: Self.lines(header)))
         }
         var prose = 0
-        for segment in run.segments {
+        var setupPlaced = false
+        func placeSetup() {
+            guard !setupPlaced else { return }
+            setupPlaced = true
+            cells.append(NotebookCell(cell_type: "code", id: "setup", metadata: CellMeta(), source: Self.lines(setupCode), outputs: []))
+        }
+        for segment in VersionNoteText.inserted(run.versionNote, into: run.segments) {
             switch segment {
             case .prose(let text):
                 let trimmed = text.trimmingCharacters(in: .newlines)
                 guard !trimmed.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 prose += 1
                 cells.append(NotebookCell(cell_type: "markdown", id: "prose-\(prose)", metadata: CellMeta(), source: Self.lines(trimmed)))
+                placeSetup()
             case .step(let r):
+                placeSetup()
                 let plain = LessonOutput.terminal(r.markdown, color: false, width: 100)
                 let output = Output(
                     execution_count: r.index, data: ["text/markdown": Self.lines(r.markdown), "text/plain": Self.lines(plain)])
@@ -107,6 +157,7 @@ public struct NotebookDocument: Sendable {
                         source: Self.lines(r.cell.code), outputs: [output], execution_count: r.index))
             }
         }
+        placeSetup()
         let doc = Document(
             cells: cells,
             metadata: Metadata(

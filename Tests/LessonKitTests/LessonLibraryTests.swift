@@ -194,6 +194,17 @@ import Testing
         #expect(f["avg_head"]?["params"] == .int(512 * 37 + 37))
         #expect(f["concat_head"]?["params"] == .int(546_853))
         #expect(prose.contains("**max first**: its output has 1024 channels"))
+        // What proves the two halves differ: a spread of max ÷ mean and a rank correlation below one,
+        // not "the max is above the mean" (it always is).
+        #expect(pool["max_above_avg"] == nil)
+        guard case .number(let rho, _)? = pool["rank_correlation"], case .number(let low, _)? = pool["smallest_ratio"],
+            case .number(let high, _)? = pool["largest_ratio"]
+        else { Issue.record("no rank correlation or ratios"); return }
+        #expect(rho > -1 && rho < 1)
+        #expect(low >= 1 && high > low && high < 49.05, "a 7×7 map's max is at most 49 times its mean")
+        let counted = MDCount.channels(pool["ratio_bins"]) + (pool["zero_channels"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? 0)
+        #expect(counted == 512, "every channel is in the chart or counted as all zero")
+        #expect(prose.replacingOccurrences(of: "\\.", with: ".").contains("rank correlation is \(pool["rank_correlation"]?.prose ?? "?")"))
     }
 
     // MARK: 4. Four input channels
@@ -219,9 +230,26 @@ import Testing
         #expect(proof["rounding"]?.prose.hasPrefix(exact ? "Not even float rounding shows" : "That is float rounding") == true)
         #expect(prose.contains("adds up 196 products for each output instead of 147"))
         #expect(prose.contains("torchvision's random initialisation (no weights file installed)"))
+        // The failing layer is named the way Python reaches it, and the recipe is fastai v1's.
+        #expect(f["forward"]?["error_layer"] == .text("model[0][0]"))
+        #expect(prose.contains("stops at the very first layer: `model[0][0]`"))
+        #expect(!prose.contains("_update_first_layer(model[0]"))
+        #expect(prose.contains("Call `learn.split(...)` and `learn.freeze()` again"))
     }
 
     // MARK: 5. A model fastai has no meta for
+
+    @Test func lesson5SaysWhatFastaiDoesByVersion() throws {
+        let (f, prose) = try Self.run("05-a-model-without-meta.md")
+        // freeze_to(1) with the groups [body, head] is freeze(), not an unfreeze of the body.
+        #expect(!prose.contains("unfreezes the whole body"))
+        #expect(prose.contains("with the two groups [body, head] it freezes the body and trains the head, exactly what `freeze()` does"))
+        // The rows say which arch and which fastai version, not "_default_meta since 1.0.48" for densenet121.
+        #expect(f["meta_compare"]?["cut_none"]?.member("meta") == .text("a wrapper, fastai ≥ 1.0.53: _default_meta"))
+        // A later `#| arch: vgg16_bn` cell does not rename densenet121 in the closing sentence.
+        #expect(prose.contains("For densenet121 that rule says `cut=-1`, and for vgg16\\_bn"))
+        #expect(prose.contains("and so makes four groups"))
+    }
 
     @Test func lesson5ComparesMetasWithTheFixtures() throws {
         let (f, _) = try Self.run("05-a-model-without-meta.md")
@@ -283,6 +311,8 @@ import Testing
 
     @Test func lesson7CountsResnet50() throws {
         let (f, prose) = try Self.run("07-deeper-resnet50.md")
+        // resnet34's body, built after resnet50's head, does not inherit that head in its pipeline line.
+        #expect(f["r34_body"]?["pipeline"] == .text("3×224×224 → body → 512×7×7"))
         let fx = try Self.fixture("resnet50")
         let params = try #require(fx["params"] as? [String: Any])
         #expect(f["num_features"]?["nf"] == .int(4096))
@@ -302,6 +332,10 @@ import Testing
 
     @Test func lesson8BuildsBothHeads() throws {
         let (f, prose) = try Self.run("08-fastai-v1-to-v2.md")
+        // v2's Linear layers after a BatchNorm have no bias: apply_init says so instead of "zeroes their biases".
+        #expect(f["apply_init"]?["count"] == .int(2) && f["apply_init"]?["zeroed_biases"] == .int(0))
+        #expect(!prose.contains("learn.split(meta['split'])"))
+        #expect(prose.contains("v2's Learner has no `split` method"))
         #expect(f["v1_head"]?["params"] == .int(546_853))
         #expect(f["v2_head"]?["params"] == .int(546_304))
         #expect(f["v2_head"]?["fewer_than_v1"] == .int(549) && f["v2_head"]?["missing_biases"] == .int(549))
@@ -317,5 +351,13 @@ import Testing
     func MDList(_ v: FactValue?) -> [FactValue] {
         if case .list(let items)? = v { return items }
         return []
+    }
+}
+
+/// Sums the `channels` of lesson 3's histogram bars.
+enum MDCount {
+    static func channels(_ bins: FactValue?) -> Int {
+        guard case .list(let items)? = bins else { return -1 }
+        return items.reduce(0) { sum, bin in if case .int(let n)? = bin.member("channels") { sum + n } else { sum } }
     }
 }

@@ -21,7 +21,10 @@ import Testing
         let ids = cells.compactMap { $0["id"] as? String }
         #expect(ids.count == cells.count && Set(ids).count == ids.count, "every cell has a unique id")
         #expect(ids.allSatisfy { $0.range(of: "^[a-zA-Z0-9_-]{1,64}$", options: .regularExpression) != nil })
-        let code = cells.filter { $0["cell_type"] as? String == "code" }
+        let allCode = cells.filter { $0["cell_type"] as? String == "code" }
+        #expect(allCode.first?["id"] as? String == "setup", "the setup cell comes before every step")
+        #expect(allCode.first?["execution_count"] is NSNull && (allCode.first?["outputs"] as? [Any])?.isEmpty == true)
+        let code = Array(allCode.dropFirst())
         #expect(code.count == 7)
         #expect(code.map { $0["execution_count"] as? Int } == Array(1...7))
         for (i, cell) in code.enumerated() {
@@ -37,6 +40,34 @@ import Testing
         #expect(source == ["body = create_body(arch(pretrained), ifnone(cut, meta['cut']))"])
         #expect(cells.filter { $0["cell_type"] as? String == "markdown" }.allSatisfy { $0["outputs"] == nil && $0["execution_count"] == nil })
         #expect((cells.first?["source"] as? [String])?.first == "# A tiny `create_cnn`\n")
+    }
+
+    /// The setup cell defines what fastai v1's lesson 1 notebook does before `create_cnn`, and every
+    /// `create_cnn` argument the cells use, from the lesson's own parameters.
+    @Test func setupCellDefinesEveryNameTheCellsUse() throws {
+        let run = try Fixtures.tiny()
+        let nb = try #require(try JSONSerialization.jsonObject(with: Data(NotebookDocument(run: run, version: "x").json().utf8)) as? [String: Any])
+        let cells = try #require(nb["cells"] as? [[String: Any]])
+        let setup = try #require(cells.first { $0["id"] as? String == "setup" })
+        let code = (setup["source"] as? [String])?.joined() ?? ""
+        for line in [
+            "from fastai.vision import *", "path = untar_data(URLs.PETS)", "path_img = path/'images'",
+            "fnames = get_image_files(path_img)", "np.random.seed(2)", "pat = r'/([^/]+)_\\d+.jpg$'",
+            ".normalize(imagenet_stats)", "arch = models.resnet18", "x, y = next(iter(data.valid_dl))",
+        ] {
+            #expect(code.contains(line), "setup cell lacks \(line)")
+        }
+        #expect(code.contains("bs = \(run.parameters.batchSize)") && code.contains("size=\(run.parameters.imageSize), bs=bs"))
+        // Every name a step cell reads before assigning it is assigned by the setup cell.
+        let assigned = Set(
+            code.split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains(" = ") }.flatMap { line in
+                line[..<line.range(of: " = ")!.lowerBound].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            })
+        for name in ["bs", "path_img", "fnames", "pat", "data", "arch", "pretrained", "cut", "lin_ftrs", "ps", "custom_head", "split_on", "kwargs", "x", "img"] {
+            #expect(assigned.contains(name), "the setup cell does not define \(name)")
+        }
+        let firstCode = try #require(cells.firstIndex { $0["cell_type"] as? String == "code" })
+        #expect(cells[firstCode]["id"] as? String == "setup")
     }
 
     @Test func multiLineStringsKeepTheirNewlines() throws {

@@ -16,6 +16,16 @@ import Testing
         #expect(!plain.stdout.contains("\u{1B}["))
     }
 
+    /// The version note stands under the title: which fastai the code shows, and 1.0.61's lines.
+    @Test func theVersionNoteFollowsTheTitle() throws {
+        let r = try CLI.run(["run", "1", "--format", "markdown"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "# What goes on behind `create_cnn`")
+        #expect(lines.dropFirst(2).first?.hasPrefix("> **fastai 1.0.20.** The fastai v1 code in this lesson is fastai 1.0.20's.") == true)
+        #expect(r.stdout.contains("> - `learn = ClassificationLearner(data, model, **kwargs)` → `learn = Learner(data, model, **kwargs)`"))
+    }
+
     @Test func jsonIsAloneOnStdoutWithTheDocumentedKeys() throws {
         let r = try CLI.run(["run", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")

@@ -52,6 +52,9 @@ public struct CreateBodyStep: LessonStep {
             zip(kids, stageShapes).enumerated().map { i, pair in
                 .object([("index", .int(i)), ("name", .text(pair.0.name)), ("type", .text(pair.0.module.typeName)), ("shape", .shape(pair.1))])
             })
+        // A new body starts a new model: a head built for an earlier body (resnet50's, when lesson 7
+        // builds resnet34's body after it) does not follow this one.
+        state.pipeline = Pipeline()
         state.pipeline.replace(
             [.input, .body, .bodyStage],
             with: [PipelineStage(kind: .input, label: "image", shape: Array(input.shape.dropFirst()), addedBy: Self.id)]

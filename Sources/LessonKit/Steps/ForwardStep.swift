@@ -8,7 +8,7 @@ public struct ForwardStep: LessonStep {
     public static let title = "Run a batch"
     public static let source = "x, y = data.one_batch(); out = learn.model.eval()(x)"
     public static let options = ["target", "channels", "expect_error"]
-    public static let facts: FactSchema = ["target", .shape("input_shape"), .shape("output_shape"), .list("stages", "name", .shape("shape")), .list("first_row"), "error", "error_location", "probabilities"]
+    public static let facts: FactSchema = ["target", .shape("input_shape"), .shape("output_shape"), .list("stages", "name", .shape("shape")), .list("first_row"), "error", "error_location", "error_layer", "probabilities"]
     public var access: StepAccess { StepAccess(needs: [target == .body ? Slots.body : Slots.model]) }
 
     enum Target: String { case model, body }
@@ -66,14 +66,20 @@ public struct ForwardStep: LessonStep {
         } catch let error as ForwardError where expectError {
             f["error"] = .text(error.message)
             f["error_location"] = .text(error.location)
+            f["error_layer"] = .text(Self.indexing(error.location, from: target.rawValue))
             f["stages"] = .list(stages)
         }
         return f
     }
 
+    /// A module path as Python reaches it: `0.0` from `model` is `model[0][0]`, `0.conv1` is `model[0].conv1`.
+    static func indexing(_ path: String, from root: String) -> String {
+        path.split(separator: ".").reduce(root) { $1.allSatisfy(\.isNumber) ? "\($0)[\($1)]" : "\($0).\($1)" }
+    }
+
     public func markdown(_ f: Facts) -> String {
         if let error = f["error"] {
-            return "The batch \(MD.shape(f["input_shape"])) does not go through. PyTorch stops at \(MD.code(f["error_location"]?.prose ?? "")):\n\n```text\n\(error.prose)\n```\n"
+            return "The batch \(MD.shape(f["input_shape"])) does not go through. PyTorch stops at \(MD.code(f["error_layer"]?.prose ?? "")):\n\n```text\n\(error.prose)\n```\n"
         }
         var out = "A batch \(MD.shape(f["input_shape"])) goes through the \(f["target"]?.prose ?? "model") in eval mode:\n\n"
         out += MD.table(["after", "shape"], MD.items(f["stages"]).map { [MD.text($0["name"]), MD.code($0["shape"])] })

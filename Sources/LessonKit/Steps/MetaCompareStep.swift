@@ -2,12 +2,13 @@ import Fastai
 import NN
 import Tensors
 
-/// `create_cnn` on one arch three times: with its `model_meta` entry, with `_default_meta` as it was
-/// before fastai 1.0.48 (cut -1, split `(m[1],)`) and as it is since (cut None): body, nf, groups.
+/// `create_cnn` on one arch three times: with its `model_meta` entry, and as an arch fastai has no
+/// entry for — `_default_meta` as it was up to fastai 1.0.47 (cut -1, split `(m[1],)`) and as it is
+/// since 1.0.53 (cut None, the last child holding a pooling layer): body, nf, groups.
 public struct MetaCompareStep: LessonStep {
     public static let id = "meta_compare"
     public static let title = "Compare the metas"
-    public static let source = "for meta in (model_meta[arch], _default_meta): learn = create_cnn(data, arch, cut=meta['cut'], split_on=meta['split'])"
+    public static let source = "def dn(p): return arch(p); learn = create_cnn(data, arch); learn = create_cnn(data, dn)"
     public static let facts: FactSchema = ["arch", rowFacts("fastai"), rowFacts("default"), rowFacts("cut_none")]
     public var access: StepAccess {
         StepAccess(needs: [Slots.data], uses: ArchBuilder.access.uses, makes: ArchBuilder.access.makes)
@@ -26,9 +27,12 @@ public struct MetaCompareStep: LessonStep {
             full.restore(modes)
         }
         let configs: [(String, String, ModelMeta)] = [
-            ("fastai", "model_meta['\(p.arch.rawValue)']", cnnConfig(p.arch)),
-            ("default", "_default_meta before 1.0.48", ModelMeta.default),
-            ("cut_none", "_default_meta since 1.0.48", ModelMeta(cut: .lastPool, split: ModelMeta.default.split, isDefault: true)),
+            // fastai only uses `_default_meta` for an arch missing from `model_meta` (a wrapper such
+            // as `def dn(p): return models.densenet121(p)`): `create_body` falls back to the arch's
+            // own entry when `cut` is None, so the rows say which arch and fastai version they are.
+            ("fastai", "models.\(p.arch.rawValue): model_meta (fastai 1.0.61)", cnnConfig(p.arch)),
+            ("default", "a wrapper, fastai 1.0.20–1.0.47: _default_meta", ModelMeta.default),
+            ("cut_none", "a wrapper, fastai ≥ 1.0.53: _default_meta", ModelMeta(cut: .lastPool, split: ModelMeta.default.split, isDefault: true)),
         ]
         var f = Facts()
         f["arch"] = .text(p.arch.rawValue)

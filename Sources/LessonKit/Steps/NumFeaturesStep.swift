@@ -32,11 +32,14 @@ public struct NumFeaturesStep: LessonStep {
 
     public func markdown(_ f: Facts) -> String {
         var out = "A dummy batch \(MD.code("[1, \(f["in_channels"]?.prose ?? "3"), \(f["dummy_size"]?.prose ?? ""), \(f["dummy_size"]?.prose ?? "")]")) "
-        out += "drawn from uniform(-1, 1) goes through the body, with a hook on each child:\n\n"
+        // 1.0.20's model_sizes passed `new(1, ch_in, 64, 64)` (uninitialised); 1.0.61's dummy_batch draws
+        // uniform(-1, 1). Only the shape reaches nf.
+        out += "(fastai 1.0.61 draws it from uniform(-1, 1); 1.0.20 left it uninitialised — only its shape matters) "
+        out += "goes through the body, with a hook on each child:\n\n"
         out += MD.table(
             ["#", "child", "output shape"],
             MD.items(f["dummy_shapes"]).map { [$0["index"], MD.text($0["type"]), MD.code($0["shape"])] }, right: [0])
-        for r in MD.items(f["retries"]) { out += "\nAt \(r["size"])×\(r["size"]) it failed (\(MD.text(r["error"]))), so fastai doubled the size.\n" }
+        for r in MD.items(f["retries"]) { out += "\nAt \(r["size"])×\(r["size"]) it failed (\(MD.text(r["error"]))), so fastai 1.0.61 doubled the size (1.0.20 tries 64×64 only, and stops there).\n" }
         out += "\nThe last output has **\(MD.number(f["features"]))** channels, so `nf` = \(MD.number(f["features"])) × 2 = **\(MD.number(f["nf"]))**. "
         out += "The body is now in eval mode: a side effect that stays.\n"
         return out

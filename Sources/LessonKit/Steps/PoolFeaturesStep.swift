@@ -8,7 +8,7 @@ public struct PoolFeaturesStep: LessonStep {
     public static let title = "Pool the features two ways"
     public static let source = "x = body(img); torch.cat([nn.AdaptiveMaxPool2d(1)(x), nn.AdaptiveAvgPool2d(1)(x)], dim=1)"
     public static let options = ["show"]
-    public static let facts: FactSchema = [.shape("body_output"), "features", "grid", "cells", .shape("max_shape"), .shape("avg_shape"), .shape("concat_shape"), "nf", "shown", .list("channels", "channel", "max", "avg", "concat_at", "concat_value", "concat_avg_at", "concat_avg_value"), "max_part_diff", "avg_part_diff", "max_above_avg"]
+    public static let facts: FactSchema = [.shape("body_output"), "features", "grid", "cells", .shape("max_shape"), .shape("avg_shape"), .shape("concat_shape"), "nf", "shown", .list("channels", "channel", "max", "avg", "concat_at", "concat_value", "concat_avg_at", "concat_avg_value"), "max_part_diff", "avg_part_diff", "rank_correlation", "zero_channels", "smallest_ratio", "largest_ratio", .list("ratio_bins", "from", "to", "channels")]
     public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     /// How many channels the tables list.
@@ -54,7 +54,13 @@ public struct PoolFeaturesStep: LessonStep {
             })
         f["max_part_diff"] = .real(Double(maxPart))
         f["avg_part_diff"] = .real(Double(avgPart))
-        f["max_above_avg"] = .int(zip(maxed.storage, averaged.storage).filter { $0 > $1 }.count)
+        let compared = PoolComparison(maxima: maxed.storage, means: averaged.storage)
+        f["rank_correlation"] = .number(compared.rankCorrelation, places: 2)
+        f["zero_channels"] = .int(compared.zeroChannels)
+        f["smallest_ratio"] = .number(compared.smallestRatio, places: 1)
+        f["largest_ratio"] = .number(compared.largestRatio, places: 1)
+        f["ratio_bins"] = .list(
+            compared.bins.map { .object([("from", .int(Int($0.lower))), ("to", .int(Int($0.upper))), ("channels", .int($0.count))]) })
         return f
     }
 
@@ -73,7 +79,17 @@ public struct PoolFeaturesStep: LessonStep {
             right: [0, 1])
         out += "\nLargest difference between the first \(features) positions and the max pool: \(MD.number(f["max_part_diff"])); "
         out += "between the last \(features) and the average pool: \(MD.number(f["avg_part_diff"])). "
-        out += "In \(MD.number(f["max_above_avg"])) of \(features) channels the max is above the average.\n"
+        out += "\nHow many times its mean each channel's max is (channels whose map is all zero have no ratio):\n\n"
+        let bins = MD.items(f["ratio_bins"])
+        let most = bins.compactMap { if case .int(let n)? = $0.member("channels") { n } else { nil } }.max() ?? 0
+        out += MD.table(
+            ["max ÷ mean", "channels", ""],
+            bins.map { bin in
+                let n = if case .int(let n)? = bin.member("channels") { n } else { 0 }
+                let bar = most > 0 ? String(repeating: "█", count: (n * 30 + most - 1) / most) : ""
+                return ["\(bin["from"]) – \(bin["to"])", "\(bin["channels"])", bar]
+            }, right: [1])
+        out += "\nSpearman rank correlation between the channels' maxima and means: \(MD.number(f["rank_correlation"])).\n"
         return out
     }
 }

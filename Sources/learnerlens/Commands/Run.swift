@@ -52,7 +52,8 @@ struct Run: ParsableCommand {
     }
 
     func runStraight(_ session: LessonSession, format: LessonFormat) throws {
-        let segments = try session.runAll(from: step ?? 1)
+        var segments = try session.runAll(from: step ?? 1)
+        segments = VersionNoteText.inserted(session.versionNote, into: segments)
         switch format {
         case .json: Output.write(LessonOutput.json(session))
         case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount))

@@ -1,0 +1,31 @@
+import LessonKit
+import Markup
+
+/// The version note as Markdown: which fastai the code shows, and the lines fastai 1.0.61 writes
+/// differently. Every output (terminal, page, notebook) shows this same text.
+public enum VersionNoteText {
+    /// A block quote: `> **fastai 1.0.20.** The fastai v1 code in this lesson is …` and one item per changed line.
+    public static func markdown(_ note: FastaiVersionNote) -> String {
+        // Versions are digits and dots (checked when the front matter is read): nothing to escape.
+        let (version, later) = (note.version, FastaiVersionNote.laterVersion)
+        var out = "> **fastai \(version).** The fastai v1 code in this lesson is fastai \(version)'s"
+        guard !note.differences.isEmpty else { return out + "; fastai \(later) writes these lines the same way.\n" }
+        out += ". In fastai \(later) these lines read:\n>\n"
+        for d in note.differences {
+            out += "> - \(MarkdownEscaping.codeSpan(d.shown)) → \(MarkdownEscaping.codeSpan(d.later)) (\(MarkdownEscaping.escape(d.remark)))\n"
+        }
+        return out
+    }
+
+    /// The segments with the note placed under the lesson's title (or first, when there is none).
+    public static func inserted(_ note: FastaiVersionNote?, into segments: [RunSegment]) -> [RunSegment] {
+        guard let note else { return segments }
+        let text = markdown(note)
+        if case .prose(let raw)? = segments.first, case let first = raw.drop(while: \.isNewline), first.hasPrefix("# ") {
+            let end = first.firstIndex(of: "\n") ?? first.endIndex
+            let rest = first[end...].drop { $0 == "\n" }
+            return [.prose(String(first[..<end]) + "\n\n" + text + (rest.isEmpty ? "" : "\n" + rest))] + segments.dropFirst()
+        }
+        return [.prose(text)] + segments
+    }
+}
