@@ -164,7 +164,10 @@ struct FactResolver {
         if let r = results.last(where: { $0.cell.id == first }), path.count == 1 {
             return .failure(StepError("'\(first)' is a step; name one of its facts: \(r.facts.keys.map { "{{\(first).\($0)}}" }.joined(separator: ", "))"))
         }
-        for r in results.reversed() {
+        // A cell that overrides a parameter for itself (`#| arch: vgg16_bn`) keeps that override to
+        // itself: its fact of the same name is cited by its id (`{{vgg_cut.arch}}`), never by the
+        // bare name, which goes on meaning what it meant before that cell.
+        for r in results.reversed() where !LessonParameters.keys.contains(first) || r.cell.option(first) == nil {
             if let v = r.facts.lookup(path) { return .success(v) }
         }
         if first == "lesson", let v = parameters.facts.member(path.dropFirst().first ?? "") { return .success(v) }

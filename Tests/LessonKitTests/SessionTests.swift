@@ -40,6 +40,34 @@ import Testing
         #expect(prose.contains("After `freeze()`: 540,037 trainable; after `unfreeze()`: 11,706,949."))
     }
 
+    /// A cell's own `#| arch:` stays in that cell: prose before and after it means the lesson's
+    /// arch by `{{arch}}`, and the cell's by its id.
+    @Test func aCellOverrideDoesNotLeakIntoOtherSentences() throws {
+        let text = Support.lesson(
+            """
+            Before: {{arch}}.
+
+            ```python
+            #| step: cnn_config
+            meta = cnn_config(arch)
+            ```
+
+            After the lesson's own: {{arch}}.
+
+            ```python
+            #| step: cnn_config
+            #| id: vgg_meta
+            #| arch: vgg16_bn
+            meta = cnn_config(models.vgg16_bn)
+            ```
+
+            For {{arch}} the cut is {{cnn_config.cut}}, and for {{vgg_meta.arch}} it is {{vgg_meta.cut}}.
+            """)
+        let segments = try Support.session(text).runAll()
+        let prose = segments.compactMap { if case .prose(let p) = $0 { return p.trimmingCharacters(in: .whitespacesAndNewlines) } else { return nil } }
+        #expect(prose == ["Before: resnet18.", "After the lesson's own: resnet18.", #"For resnet18 the cut is \-2, and for vgg16\_bn it is \-1."#])
+    }
+
     @Test func overridesChangeEveryNumber() throws {
         let lesson = try LessonParser.read(Support.fixture("small.md"))
         let s = try LessonSession(lesson: lesson, overrides: [("arch", "resnet50"), ("classes", "10")], locateWeights: Support.noWeights)
