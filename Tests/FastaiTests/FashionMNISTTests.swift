@@ -129,6 +129,16 @@ import Testing
         for l in data.train.labels { counts[l] += 1 }
         #expect(counts == [Int](repeating: 6000, count: 10))
         #expect(FashionMNIST.classNames.count == 10 && FashionMNIST.classNames[9] == "Ankle boot")
+        // numpy on the same files: the first labels, image 0's pixel sum and a row segment, the last image's sum.
+        #expect(Array(data.train.labels.prefix(10)) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
+        #expect(Array(data.valid.labels.prefix(10)) == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7])
+        #expect(data.train.pixels[0..<784].reduce(0) { $0 + Int($1) } == 76247)
+        #expect(Array(data.train.pixels[(14 * 28 + 10)..<(14 * 28 + 18)]) == [0, 0, 237, 226, 217, 223, 222, 219])
+        #expect(data.train.pixels[(59_999 * 784)...].reduce(0) { $0 + Int($1) } == 16684)
+        // batch_stats on the first 64 training images: torch gives mean 0.28796121, std 0.35595363.
+        let raw = try ImageLoader(images: data.train, batchSize: 64, shuffle: false, dropLast: true, normalization: nil)
+        let stats = try Normalization.statistics(of: raw.batch(Array(0..<64)).images)
+        #expect(abs(stats.mean[0] - 0.2879612147808075) <= 1e-6 && abs(stats.std[1] - 0.3559536337852478) <= 1e-6)
         #expect(throws: DataError.self) { try FashionMNIST(validSubset: 10_001) }
         let loader = try ImageLoader(
             images: data.valid, batchSize: 8, shuffle: false, dropLast: false, size: 32, normalization: .imagenet)
