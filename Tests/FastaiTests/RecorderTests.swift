@@ -56,6 +56,11 @@ import Testing
         for x in a { sequential += x }
         #expect(sequential == 100_000_000)
         #expect(BatchAverage.numpyPairwiseSum([1, 2, 3]) == 6)
+        // Past 128 values numpy splits in halves; numpy's sums of these values are 670.0626831054688 (300 values;
+        // a left-to-right float32 sum gives 670.062744140625) and 351.9566650390625 (the first 157).
+        let b = (0..<300).map { Float($0 % 13) * Float(0.37) + 1 / Float($0 + 1) }
+        #expect(BatchAverage.numpyPairwiseSum(b) == 670.0626831054688)
+        #expect(BatchAverage.numpyPairwiseSum(Array(b.prefix(157))) == 351.9566650390625)
         #expect(throws: TrainingError.self) { try BatchAverage.validationLoss(batchLosses: [1], batchSizes: [1, 2]) }
     }
 
