@@ -86,6 +86,17 @@ import Testing
         #expect(s.lines == ["Min numerical gradient: 1.58E-06", "Min loss divided by 10: 3.02E-06"])
     }
 
+    @Test func perGroupRatesFollowTheirOwnSchedules() throws {
+        // lr_find(start_lr=slice(1e-7), end_lr=slice(10)) over 3 groups: lr_range gives [1e-8, 1e-8, 1e-7] → [1, 1, 10].
+        var finder = try LRFinder(
+            startLRs: LearningRate.slice(start: nil, stop: 1e-7).perGroup(layerGroups: 3),
+            endLRs: LearningRate.slice(start: nil, stop: 10).perGroup(layerGroups: 3))
+        #expect(finder.lr == 1e-7 && finder.lrs == [1e-8, 1e-8, 1e-7])
+        for (a, b) in zip(finder.plannedLRs, Self.pythonLRs) { #expect(abs(a - b) <= 1e-15 * b) }
+        _ = finder.batchEnded(iteration: 0, smoothLoss: 1)
+        #expect(abs(finder.lrs[0] * 10 - finder.lrs[2]) <= 1e-15 * finder.lrs[2])
+    }
+
     @Test func numpyGradientEdgeRules() {
         // np.gradient([1, 4, 9, 16, 20]) = [3, 4, 6, 5.5, 4]; np.gradient([3, 1]) = [-2, -2].
         #expect(LRSuggestion.numpyGradient([1, 4, 9, 16, 20]) == [3, 4, 6, 5.5, 4])
@@ -103,6 +114,7 @@ import Testing
             try LRSuggestion(lrs: [Double](repeating: 1, count: 17), losses: [Float](repeating: 1, count: 17))
         }
         #expect(throws: TrainingError.self) { try LRFinder(startLR: 0) }
+        #expect(throws: TrainingError.self) { try LRFinder(startLRs: [1e-7, 1e-6], endLRs: [1, 2, 3]) }
         #expect(throws: TrainingError.self) { try LRFinder(startLR: 1, endLR: 0.1) }
     }
 }

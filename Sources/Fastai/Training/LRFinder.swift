@@ -7,31 +7,50 @@ import Foundation
 /// batch, `batchEnded` keeps the best smoothed loss and says whether to stop: when the schedule is
 /// done, or (with `stopDiv`) when the smoothed loss is above 4× the best or NaN. The batch that
 /// triggers the stop has already been recorded. Momentum is not scheduled.
+/// `start_lr`/`end_lr` go through `lr_range` in fastai, so each may be one value or one per layer group.
 public struct LRFinder: Sendable, Equatable {
     /// Whether to stop when the loss diverges (`stop_div`).
     public let stopDiv: Bool
-    /// The exponential schedule from `start_lr` to `end_lr`.
-    public private(set) var scheduler: Scheduler
-    /// The learning rate the next batch trains at.
-    public private(set) var lr: Double
+    /// Per layer group, the exponential schedule from its start to its end rate.
+    public private(set) var schedulers: [Scheduler]
+    /// Per layer group, the learning rate the next batch trains at.
+    public private(set) var lrs: [Double]
     /// The lowest smoothed loss so far (fastai keeps the float32 tensor).
     public private(set) var bestLoss: Float = 0
     /// The iteration at which the run stopped, once it has (fastai's `self.stop`).
     public private(set) var stopIteration: Int?
 
-    /// A finder over `numIt` batches from `startLR` to `endLR` (fastai's defaults: 1e-7, 10, 100).
+    /// A finder over `numIt` batches from `startLR` to `endLR` for every group (fastai's defaults: 1e-7, 10, 100).
     public init(startLR: Double = 1e-7, endLR: Double = 10, numIt: Int = 100, stopDiv: Bool = true) throws(TrainingError) {
-        for (v, what) in [(startLR, "start_lr"), (endLR, "end_lr")] where !(v.isFinite && v > 0) {
-            throw TrainingError("lr_find's \(what) must be a positive number, got \(v)")
-        }
-        guard startLR < endLR else { throw TrainingError("lr_find's start_lr (\(startLR)) must be below end_lr (\(endLR))") }
-        guard numIt >= 1 else { throw TrainingError("lr_find needs at least one iteration, got \(numIt)") }
-        self.stopDiv = stopDiv
-        scheduler = Scheduler(start: startLR, end: endLR, iterations: numIt, function: .exponential)
-        lr = startLR
+        try self.init(startLRs: [startLR], endLRs: [endLR], numIt: numIt, stopDiv: stopDiv)
     }
 
-    /// `ceil(num_it / len(train_dl))`: the epochs `lr_find` asks `fit` for.
+    /// A finder with per-group start and end rates (`lr_range` of slices); one value is used for every group.
+    public init(startLRs: [Double], endLRs: [Double], numIt: Int = 100, stopDiv: Bool = true) throws(TrainingError) {
+        guard !startLRs.isEmpty, startLRs.count == endLRs.count || startLRs.count == 1 || endLRs.count == 1 else {
+            throw TrainingError("lr_find: \(startLRs.count) start rates and \(endLRs.count) end rates do not pair up")
+        }
+        let n = max(startLRs.count, endLRs.count)
+        let starts = startLRs.count == 1 ? [Double](repeating: startLRs[0], count: n) : startLRs
+        let ends = endLRs.count == 1 ? [Double](repeating: endLRs[0], count: n) : endLRs
+        for (values, what) in [(starts, "start_lr"), (ends, "end_lr")] {
+            if let v = values.first(where: { !($0.isFinite && $0 > 0) }) {
+                throw TrainingError("lr_find's \(what) must be a positive number, got \(v)")
+            }
+        }
+        for (s, e) in zip(starts, ends) where !(s < e) {
+            throw TrainingError("lr_find's start_lr (\(s)) must be below end_lr (\(e))")
+        }
+        guard numIt >= 1 else { throw TrainingError("lr_find needs at least one iteration, got \(numIt)") }
+        self.stopDiv = stopDiv
+        schedulers = zip(starts, ends).map { Scheduler(start: $0, end: $1, iterations: numIt, function: .exponential) }
+        lrs = starts
+    }
+
+    /// The last layer group's rate for the next batch (what fastai's Recorder records).
+    public var lr: Double { lrs[lrs.count - 1] }
+
+    /// `int(ceil(num_it / len(train_dl)))`: the epochs `lr_find` asks `fit` for.
     public static func epochs(numIt: Int = 100, batchesPerEpoch: Int) throws(TrainingError) -> Int {
         guard batchesPerEpoch >= 1 else {
             throw TrainingError("lr_find needs at least one training batch per epoch, got \(batchesPerEpoch)")
@@ -39,9 +58,9 @@ public struct LRFinder: Sendable, Equatable {
         return (numIt + batchesPerEpoch - 1) / batchesPerEpoch
     }
 
-    /// The learning rates of a run that does not stop early, one per batch.
+    /// The last group's learning rates of a run that does not stop early, one per batch.
     public var plannedLRs: [Double] {
-        var s = scheduler
+        var s = schedulers[schedulers.count - 1]
         s.restart()
         var out = [s.start]
         while out.count < s.iterations { out.append(s.step()) }
@@ -49,12 +68,13 @@ public struct LRFinder: Sendable, Equatable {
     }
 
     /// `on_batch_end`: records `smoothLoss` (the smoothed loss after batch `iteration`, 0-based over
-    /// the run), moves the learning rate on, and returns true when training must stop.
+    /// the run), moves the learning rates on, and returns true when training must stop.
     public mutating func batchEnded(iteration: Int, smoothLoss: Float) -> Bool {
         if iteration == 0 || smoothLoss < bestLoss { bestLoss = smoothLoss }
-        lr = scheduler.step()
+        for g in schedulers.indices { lrs[g] = schedulers[g].step() }
         let diverged = stopDiv && (smoothLoss > 4 * bestLoss || smoothLoss.isNaN)
-        guard scheduler.isDone || diverged else { return false }
+        guard schedulers[0].isDone || diverged else { return false }
+        // fastai: `if not self.stop: self.stop = iteration` (0 counts as not yet stopped).
         if stopIteration == nil || stopIteration == 0 { stopIteration = iteration }
         return true
     }
