@@ -920,6 +920,19 @@ def _resize_case():
             "size_down": down, "output_down": _floats(out2)}
 
 
+def _training_diagnostics() -> None:
+    """Facts the Swift tests rely on, printed so they can be re-checked on any machine."""
+    import numpy as np
+    g = torch.Generator().manual_seed(0)
+    v = torch.rand(100_000, generator=g) * 1e-3
+    exact = torch.from_numpy(np.sqrt(v.numpy().astype(np.float64)).astype(np.float32))
+    bad = int((v.sqrt() != exact).sum())
+    print(f"torch float32 sqrt vs correctly rounded: {bad} of {v.numel()} differ "
+          f"(cpu capability {torch.backends.cpu.get_cpu_capability()})")
+    x = torch.tensor([1., 3., 3., 2., 3., 1.])
+    print(f"torch topk tie order: {x.tolist()}.topk(3).indices = {x.topk(3).indices.tolist()}")
+
+
 def make_training() -> None:
     two = {"0.weight": 0, "0.bias": 0, "1.weight": 0, "1.bias": 0, "2.weight": 1, "2.bias": 1}
     adamw = dict([
@@ -932,6 +945,7 @@ def make_training() -> None:
            "smoothing": _smoothing_case(), "validation": _validation_case(), "resize": _resize_case()}
     write_json(FACTS_DIR / "training.json", obj)
     print(f"training -> {FACTS_DIR / 'training.json'}")
+    _training_diagnostics()
 
 
 def main(argv=None) -> int:
