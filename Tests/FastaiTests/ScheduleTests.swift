@@ -116,6 +116,7 @@ import Testing
         #expect(abs(s.moms[367] - 0.9499962932356631) <= 1e-12)
         // Every batch: the body groups run at a tenth of the head (G1).
         for i in [0, 50, 110, 200, 367] { #expect(abs(s.lrs[i][0] * 10 - s.lrs[i][2]) <= 1e-15 * s.lrs[i][2]) }
+        #expect(try OneCycleSchedule(batchesPerEpoch: 92, epochs: 4, layerGroups: 3) == s)
         let unfrozen = try OneCycleSchedule(
             batchesPerEpoch: 92, epochs: 2, lrMax: LearningRate.slice(start: 1e-6, stop: 1e-4).perGroup(layerGroups: 3))
         #expect(unfrozen.phase1 == 55 && unfrozen.phase2 == 129)
@@ -137,5 +138,8 @@ import Testing
         #expect(throws: TrainingError.self) { try OneCycleSchedule(batchesPerEpoch: 0, epochs: 1, lrMax: [1e-3]) }
         #expect(throws: TrainingError.self) { try OneCycleSchedule(batchesPerEpoch: 5, epochs: 1, lrMax: [.nan]) }
         #expect(throws: TrainingError.self) { try OneCycleSchedule(batchesPerEpoch: 5, epochs: 1, lrMax: []) }
+        #expect(throws: TrainingError.self) {
+            try OneCycleSchedule(batchesPerEpoch: 5, epochs: 1, maxLR: .slice(start: 1e-5, stop: 1e-3), layerGroups: 1)
+        }
     }
 }

@@ -83,4 +83,12 @@ public struct OneCycleSchedule: Sendable, Equatable {
         finalLRs = lr
         finalMom = mom
     }
+
+    /// `fit_one_cycle(epochs, max_lr)` on a learner with `layerGroups` groups: `max_lr` goes through `lr_range`
+    /// (fastai's default is `slice(3e-3)`).
+    public init(
+        batchesPerEpoch: Int, epochs: Int, maxLR: LearningRate = .fastaiDefault, layerGroups: Int
+    ) throws(TrainingError) {
+        try self.init(batchesPerEpoch: batchesPerEpoch, epochs: epochs, lrMax: maxLR.perGroup(layerGroups: layerGroups))
+    }
 }
