@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        // C libraries: OpenBLAS and cmark through pkg-config; oneDNN (no .pc file in Debian) on the
+        // C libraries: OpenBLAS, cmark and zlib through pkg-config; oneDNN (no .pc file in Debian) on the
         // default paths. Exactly one Swift file imports each.
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
@@ -37,13 +37,15 @@ let package = Package(
         .systemLibrary(
             name: "CCmark", pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]),
+        // zlib, to read the gzip'd IDX files of Fashion-MNIST (Fastai/Data/Gzip.swift only).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
             name: "Tensors", dependencies: ["CBLAS", "CDNNL"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Fastai", dependencies: ["NN"]),
+        .target(name: "Fastai", dependencies: ["NN", "CZlib"]),
 
         // Markdown through cmark: no tensor knowledge.
         .target(name: "Markup", dependencies: ["CCmark"]),

@@ -19,6 +19,11 @@ Usage
 
     --only ops|facts   restrict the default run to one of the two fixture sets.
 
+    python scripts/make_fixtures.py --training
+        Writes Tests/FastaiTests/Fixtures/training.json: fastai v1's AdamW steps (torch.optim.AdamW,
+        foreach=False, with the gradients torch computed), SmoothenValue, validation averaging,
+        ClassificationInterpretation's numbers and the bilinear resize (issue 16).
+
 Needs: torch, torchvision, safetensors (see the venv notes in the report / docs).
 
 The fastai v1 part is a faithful re-implementation (no fastai install) of the
@@ -759,15 +764,204 @@ def make_models(dirp: Path) -> None:
     print(f"models -> {dirp}")
 
 
+# ---------------------------------------------------------------------------
+# 4. training fixtures (--training): the pieces of fastai v1's training loop that
+#    need no autograd in Swift (issue 16). Written to Tests/FastaiTests/Fixtures/training.json.
+# ---------------------------------------------------------------------------
+
+def _floats(t) -> list:
+    return [float(v) for v in f32(t).reshape(-1).tolist()]
+
+
+def _adamw_case(name, bn_wd=True, lrs=(3e-3,), groups_of=None, frozen=(), wd=1e-2, betas1=(0.95, 0.93, 0.90)):
+    """fastai v1's OptimWrapper step (true_wd) over Linear(4,3) -> BatchNorm1d(3) -> Linear(3,2), three
+    steps with the momentum fastai's one-cycle writes into betas[0], referenced by torch.optim.AdamW
+    (foreach=False). Gradients come from torch autograd at each step so Swift needs no autograd."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.Linear(3, 2))
+    with torch.no_grad():  # non-trivial BN affine params
+        model[1].weight.uniform_(0.5, 1.5)
+        model[1].bias.uniform_(-0.5, 0.5)
+    x = torch.randn(8, 4)
+    y = torch.randint(0, 2, (8,))
+    groups_of = groups_of or {n: 0 for n, _ in model.named_parameters()}
+    for n, p in model.named_parameters():
+        if n in frozen:
+            p.requires_grad_(False)
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    # split_no_wd_params: BN params and Linear biases are 'nowd'.
+    def nowd(n):
+        return n.startswith("1.") or n.endswith(".bias")
+    param_groups = []
+    for g in range(len(lrs)):
+        param_groups.append({"params": [p for n, p in named if groups_of[n] == g and not nowd(n)], "lr": lrs[g], "weight_decay": wd})
+        param_groups.append({"params": [p for n, p in named if groups_of[n] == g and nowd(n)], "lr": lrs[g],
+                             "weight_decay": wd if bn_wd else 0.0})
+    opt = torch.optim.AdamW(param_groups, betas=(0.9, 0.99), eps=1e-8, foreach=False)
+    # fastai's literal way on a copy, to check that it is AdamW bit for bit.
+    twin = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3), nn.Linear(3, 2))
+    twin.load_state_dict(model.state_dict())
+    for n, p in twin.named_parameters():
+        p.requires_grad_(n not in frozen)
+    tnamed = [(n, p) for n, p in twin.named_parameters() if p.requires_grad]
+    tgroups = []
+    for g in range(len(lrs)):
+        tgroups.append({"params": [p for n, p in tnamed if groups_of[n] == g and not nowd(n)], "lr": lrs[g]})
+        tgroups.append({"params": [p for n, p in tnamed if groups_of[n] == g and nowd(n)], "lr": lrs[g]})
+    topt = torch.optim.Adam(tgroups, betas=(0.9, 0.99), eps=1e-8, weight_decay=0, foreach=False)
+
+    case = {
+        "slots": [{"name": n, "layer_group": groups_of[n], "decay_group": not nowd(n)} for n, _ in named],
+        "frozen": {n: _floats(p) for n, p in model.named_parameters() if n in frozen},
+        "lrs": list(lrs), "wd": wd, "bn_wd": bn_wd, "betas1": list(betas1),
+        "initial": {n: _floats(p) for n, p in named}, "steps": [],
+    }
+    for b1 in betas1:
+        for m, o in ((model, opt), (twin, topt)):
+            o.zero_grad()
+            m.train()
+            F.cross_entropy(m(x), y).backward()
+            for pg in o.param_groups:
+                pg["betas"] = (b1, 0.99)
+        grads = {n: _floats(p.grad) for n, p in named}
+        opt.step()
+        with torch.no_grad():  # OptimWrapper.step: decay, then Adam(weight_decay=0)
+            for g in range(len(lrs)):
+                for p in tgroups[2 * g]["params"]:
+                    p.mul_(1 - wd * lrs[g])
+                if bn_wd:
+                    for p in tgroups[2 * g + 1]["params"]:
+                        p.mul_(1 - wd * lrs[g])
+        topt.step()
+        diff = max((a - b).abs().max().item() for a, b in zip(model.parameters(), twin.parameters()))
+        assert diff == 0.0, f"{name}: fastai's decay+Adam differs from AdamW by {diff}"
+        case["steps"].append({"grads": grads, "params": {n: _floats(p) for n, p in named}})
+    return name, case
+
+
+def _interpretation_case():
+    torch.manual_seed(1)
+    n, c = 30, 3
+    logits = torch.randn(n, c) * 2
+    targets = torch.randint(0, c, (n,))
+    probs = F.softmax(logits, dim=1)
+    losses = F.cross_entropy(logits, targets, reduction="none")
+    assert len(set(losses.tolist())) == n, "top_losses needs distinct losses to compare tie-free"
+    k = 7
+    tl = losses.topk(k)
+    pred = probs.argmax(1)
+    x = torch.arange(0, c)
+    cm = ((pred == x[:, None]) & (targets == x[:, None, None])).sum(2)  # fastai's slice_size=None form
+    classes = ["bird", "cat", "dog"]
+    import numpy as np
+    cmn = cm.numpy().copy()
+    np.fill_diagonal(cmn, 0)
+    res = [(classes[i], classes[j], int(cmn[i, j])) for i, j in zip(*np.where(cmn >= 1))]
+    res = sorted(res, key=lambda r: r[2], reverse=True)
+    return {
+        "classes": classes, "logits": _floats(logits), "targets": targets.tolist(), "probs": _floats(probs),
+        "losses": _floats(losses), "topk": {"k": k, "values": _floats(tl.values), "indices": tl.indices.tolist()},
+        "smallest": {"k": k, "indices": losses.topk(k, largest=False).indices.tolist()},
+        "confusion": cm.tolist(), "most_confused": [list(r) for r in res],
+    }
+
+
+def _smoothing_case():
+    torch.manual_seed(2)
+    vals = (torch.rand(40) * 3).tolist()
+    beta, n, mov, out = 0.98, 0, 0, []
+    for v in vals:  # SmoothenValue.add_value(loss.float().detach().cpu())
+        n += 1
+        mov = beta * mov + (1 - beta) * torch.tensor(v, dtype=torch.float32)
+        out.append(float((mov / (1 - beta ** n)).item()))
+    return {"inputs": [float(torch.tensor(v, dtype=torch.float32).item()) for v in vals], "smoothed": out}
+
+
+def _validation_case():
+    import numpy as np
+    torch.manual_seed(3)
+    sizes, c = [64, 64, 6], 10
+    logits = torch.randn(sum(sizes), c)
+    y = torch.randint(0, c, (sum(sizes),))
+    batch_losses, acc, err, start = [], 0.0, 0.0, 0
+    for bs in sizes:
+        out, yb = logits[start:start + bs], y[start:start + bs]
+        batch_losses.append(F.cross_entropy(out, yb).detach())
+        a = (out.argmax(dim=-1) == yb).float().mean()
+        acc += bs * a  # AverageMetric
+        err += bs * (1 - a)
+        start += bs
+    nums = np.array(sizes, dtype=np.float32)
+    val = (torch.stack(batch_losses).numpy() * nums).sum() / nums.sum()  # validate(average=True)
+    return {"sizes": sizes, "classes": c, "logits": _floats(logits), "targets": y.tolist(),
+            "batch_losses": [float(v) for v in batch_losses], "valid_loss": float(val),
+            "full_mean_loss": float(F.cross_entropy(logits, y)),
+            "accuracy": float(acc / sum(sizes)), "error_rate": float(err / sum(sizes))}
+
+
+def _resize_case():
+    """fastai v1's resize of a square image: _affine_grid's linspace grid, grid_sample bilinear,
+    align_corners=True (no area pre-shrink: the factor is below 2)."""
+    torch.manual_seed(4)
+    h_in, h_out = 6, 9
+    img = torch.rand(1, h_in, h_in)
+    grid = torch.zeros(1, h_out, h_out, 2)
+    lin = torch.linspace(-1, 1, h_out)
+    grid[:, :, :, 0] = torch.ger(torch.ones(h_out), lin)
+    grid[:, :, :, 1] = torch.ger(lin, torch.ones(h_out))
+    out = F.grid_sample(img[None], grid, mode="bilinear", padding_mode="reflection", align_corners=True)[0]
+    down = 4  # 6 -> 4: factor 1.5, still no pre-shrink
+    lin = torch.linspace(-1, 1, down)
+    g2 = torch.zeros(1, down, down, 2)
+    g2[:, :, :, 0] = torch.ger(torch.ones(down), lin)
+    g2[:, :, :, 1] = torch.ger(lin, torch.ones(down))
+    out2 = F.grid_sample(img[None], g2, mode="bilinear", padding_mode="reflection", align_corners=True)[0]
+    return {"size_in": h_in, "input": _floats(img), "size_out": h_out, "output": _floats(out),
+            "size_down": down, "output_down": _floats(out2)}
+
+
+def _training_diagnostics() -> None:
+    """Facts the Swift tests rely on, printed so they can be re-checked on any machine."""
+    import numpy as np
+    g = torch.Generator().manual_seed(0)
+    v = torch.rand(100_000, generator=g) * 1e-3
+    exact = torch.from_numpy(np.sqrt(v.numpy().astype(np.float64)).astype(np.float32))
+    bad = int((v.sqrt() != exact).sum())
+    print(f"torch float32 sqrt vs correctly rounded: {bad} of {v.numel()} differ "
+          f"(cpu capability {torch.backends.cpu.get_cpu_capability()})")
+    x = torch.tensor([1., 3., 3., 2., 3., 1.])
+    print(f"torch topk tie order: {x.tolist()}.topk(3).indices = {x.topk(3).indices.tolist()}")
+
+
+def make_training() -> None:
+    two = {"0.weight": 0, "0.bias": 0, "1.weight": 0, "1.bias": 0, "2.weight": 1, "2.bias": 1}
+    adamw = dict([
+        _adamw_case("default"),
+        _adamw_case("bn_wd_false", bn_wd=False),
+        _adamw_case("two_groups", lrs=(1e-3, 3e-3), groups_of=two),
+        _adamw_case("frozen", frozen=("0.weight",)),
+    ])
+    obj = {"torch": torch.__version__, "adamw": adamw, "interpretation": _interpretation_case(),
+           "smoothing": _smoothing_case(), "validation": _validation_case(), "resize": _resize_case()}
+    write_json(FACTS_DIR / "training.json", obj)
+    print(f"training -> {FACTS_DIR / 'training.json'}")
+    _training_diagnostics()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="?", const=str(REPO / ".fixtures"), default=None, metavar="DIR",
                     help="write the large whole-model fixtures into DIR (default .fixtures/)")
     ap.add_argument("--only", choices=["ops", "facts"], default=None)
+    ap.add_argument("--training", action="store_true",
+                    help="write only the training fixture (Tests/FastaiTests/Fixtures/training.json)")
     args = ap.parse_args(argv)
     torch.set_grad_enabled(True)
     if args.models is not None:
         make_models(Path(args.models))
+        return 0
+    if args.training:
+        make_training()
         return 0
     if args.only in (None, "ops"):
         make_ops()

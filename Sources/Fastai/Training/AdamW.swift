@@ -1,0 +1,170 @@
+import Foundation
+
+/// fastai v1's optimizer for `cnn_learner`: `OptimWrapper` over `partial(torch.optim.Adam, betas=(0.9, 0.99))`
+/// with `true_wd=True`, on flat Float32 buffers (one per parameter), independent of any module type.
+///
+/// Every parameter sits in a slot: its layer group and whether it is in that group's `wd` or `nowd`
+/// torch param group (`split_no_wd_params`: BatchNorm/LayerNorm params and Linear/Conv biases are `nowd`).
+/// One step, per layer group i with rate `lr[i]` and decay `wd[i]`:
+/// 1. with `trueWD`: every `wd` parameter, and with `bnWD` every `nowd` one, is multiplied by `1 − wd·lr`
+///    (decoupled weight decay, before Adam and at the weights the gradient was computed for);
+/// 2. Adam (torch's `_single_tensor_adam`, float32) on every parameter that has a gradient, with
+///    `β1 = mom[i]` (the scheduled momentum, overwritten every batch), `β2 = beta[i]` (0.99), eps 1e-8, and bias
+///    corrections `1 − β^t` with the *current* β1 and the parameter's own step count t.
+///
+/// fastai 1.0.61 decays a parameter even when it has no gradient (G12: a frozen Linear/Conv bias is in the
+/// optimizer without a gradient); 1.0.62+ skips it. This follows 1.0.61, the reference release
+/// (`decaysWithoutGradient = true`); set it to false for 1.0.62's behaviour. With `trueWD = false` the decay is
+/// torch's L2 instead (`grad += wd·p` for `wd` groups, and for `nowd` groups only with `bnWD`).
+public struct AdamW: Sendable, Equatable {
+    /// Where a parameter sits: its layer group, and whether weight decay applies to its param group
+    /// (`false` for the `nowd` group, which decays only with `bnWD`).
+    public struct Slot: Sendable, Equatable {
+        /// The layer group index (0 = the earliest layers).
+        public var layerGroup: Int
+        /// True for the `wd` param group, false for `nowd` (norm layers' params, Linear/Conv biases).
+        public var inDecayGroup: Bool
+        /// A slot.
+        public init(layerGroup: Int, inDecayGroup: Bool) {
+            self.layerGroup = layerGroup
+            self.inDecayGroup = inDecayGroup
+        }
+    }
+
+    /// torch's per-parameter Adam state, made at the parameter's first step with a gradient.
+    public struct State: Sendable, Equatable, Codable {
+        /// `exp_avg` (m).
+        public var expAvg: [Float]
+        /// `exp_avg_sq` (v).
+        public var expAvgSq: [Float]
+        /// `step`: the steps this parameter took.
+        public var step: Int
+    }
+
+    /// The slots, in the order parameters are passed to `step`.
+    public let slots: [Slot]
+    /// Per parameter, its Adam state (nil before its first step).
+    public private(set) var states: [State?]
+    /// Per layer group, the learning rate.
+    public var lr: [Double]
+    /// Per layer group, the weight decay.
+    public var wd: [Double]
+    /// Per layer group, Adam's β1 (fastai's `mom`).
+    public var mom: [Double]
+    /// Per layer group, Adam's β2 (fastai's `beta`, 0.99 for `AdamW`).
+    public var beta: [Double]
+    /// Adam's eps (torch's default, 1e-8).
+    public var eps: Double = 1e-8
+    /// Decoupled weight decay (`true_wd`, fastai's default) instead of L2.
+    public var trueWD: Bool
+    /// Whether the `nowd` groups are decayed too (`bn_wd`, fastai's default true).
+    public var bnWD: Bool
+    /// 1.0.61 (true) decays parameters without a gradient; 1.0.62+ (false) skips them.
+    public var decaysWithoutGradient = true
+
+    /// An optimizer over `slots.count` parameters in `layerGroups` groups. `lr`, `wd`, `mom` and `beta` take
+    /// one value per layer group, or one value for all (fastai's `listify`).
+    public init(
+        slots: [Slot], layerGroups: Int, lr: [Double], wd: [Double] = [1e-2], mom: [Double] = [0.9],
+        beta: [Double] = [0.99], trueWD: Bool = true, bnWD: Bool = true
+    ) throws(TrainingError) {
+        guard layerGroups >= 1 else { throw TrainingError("an optimizer needs at least one layer group, got \(layerGroups)") }
+        if let bad = slots.first(where: { !(0..<layerGroups).contains($0.layerGroup) }) {
+            throw TrainingError("a parameter is in layer group \(bad.layerGroup), but there are \(layerGroups) groups")
+        }
+        self.slots = slots
+        states = [State?](repeating: nil, count: slots.count)
+        self.lr = try Self.listify(lr, layerGroups, "lr")
+        self.wd = try Self.listify(wd, layerGroups, "wd")
+        self.mom = try Self.listify(mom, layerGroups, "mom")
+        self.beta = try Self.listify(beta, layerGroups, "beta")
+        self.trueWD = trueWD
+        self.bnWD = bnWD
+    }
+
+    /// The number of layer groups.
+    public var layerGroups: Int { lr.count }
+
+    /// One `OptimWrapper.step()`: decays and updates `parameters` in place. `gradients[i]` is nil for a
+    /// parameter without a gradient (Adam skips it). Both are in slot order and sized like the parameters.
+    public mutating func step(parameters: inout [[Float]], gradients: [[Float]?]) throws(TrainingError) {
+        guard parameters.count == slots.count, gradients.count == slots.count else {
+            throw TrainingError(
+                "the optimizer has \(slots.count) parameters, got \(parameters.count) parameters and \(gradients.count) gradients")
+        }
+        for (name, values) in [("lr", lr), ("wd", wd), ("mom", mom), ("beta", beta)] where values.count != layerGroups {
+            throw TrainingError("\(name) has \(values.count) values for \(layerGroups) layer groups")
+        }
+        for i in slots.indices {
+            if let g = gradients[i], g.count != parameters[i].count {
+                throw TrainingError("parameter \(i) has \(parameters[i].count) values but its gradient has \(g.count)")
+            }
+            if let s = states[i], s.expAvg.count != parameters[i].count {
+                throw TrainingError("parameter \(i) changed size from \(s.expAvg.count) to \(parameters[i].count) values")
+            }
+        }
+        // 1. fastai's decoupled decay, outside torch's step, for every layer group.
+        if trueWD {
+            for i in slots.indices where slots[i].inDecayGroup || bnWD {
+                guard gradients[i] != nil || decaysWithoutGradient else { continue }
+                let group = slots[i].layerGroup
+                let factor = Float(1 - wd[group] * lr[group])
+                parameters[i].withUnsafeMutableBufferPointer { p in
+                    for j in p.indices { p[j] *= factor }
+                }
+            }
+        }
+        // 2. torch.optim.Adam.step() with weight_decay 0 (true_wd) or the L2 weight_decay.
+        for i in slots.indices {
+            guard let grad = gradients[i] else { continue }
+            let group = slots[i].layerGroup
+            let l2 = trueWD ? 0 : (slots[i].inDecayGroup || bnWD ? wd[group] : 0)
+            var state = states[i] ?? State(
+                expAvg: [Float](repeating: 0, count: grad.count), expAvgSq: [Float](repeating: 0, count: grad.count), step: 0)
+            state.step += 1
+            Self.adam(
+                parameter: &parameters[i], gradient: grad, state: &state, lr: lr[group], beta1: mom[group],
+                beta2: beta[group], eps: eps, l2: l2)
+            states[i] = state
+        }
+    }
+
+    /// Forgets every parameter's moments and step count (what fastai's `freeze_to` does by making a new optimizer).
+    public mutating func resetState() { states = [State?](repeating: nil, count: slots.count) }
+
+    /// torch's float32 Adam update for one parameter, in torch's operation order (lerp and addcmul fused
+    /// multiply-adds as torch's vectorised CPU kernels do them). torch's float32 `sqrt` on an AVX-512 CPU is not
+    /// always correctly rounded (1 ulp off for about a fifth of random inputs, measured against numpy), so the
+    /// result can differ from torch by an ulp there.
+    static func adam(
+        parameter p: inout [Float], gradient g: [Float], state: inout State, lr: Double, beta1: Double,
+        beta2: Double, eps: Double, l2: Double
+    ) {
+        let t = Double(state.step)
+        let biasCorrection1 = 1 - pow(beta1, t)
+        let biasCorrection2 = 1 - pow(beta2, t)
+        let stepSize = Float(-(lr / biasCorrection1))
+        let bc2Sqrt = Float(pow(biasCorrection2, 0.5))
+        let w = Float(1 - beta1), b2 = Float(beta2), oneMinusB2 = Float(1 - beta2), e = Float(eps), decay = Float(l2)
+        p.withUnsafeMutableBufferPointer { p in
+            state.expAvg.withUnsafeMutableBufferPointer { m in
+                state.expAvgSq.withUnsafeMutableBufferPointer { v in
+                    for j in p.indices {
+                        let grad = l2 == 0 ? g[j] : g[j] + decay * p[j]  // grad.add(param, alpha=wd)
+                        m[j] = m[j].addingProduct(w, grad - m[j])  // exp_avg.lerp_(grad, 1−β1): fma(w, g−m, m)
+                        // mul_(β2).addcmul_(g, g, value=1−β2): torch's CPU kernel fuses it as fma((1−β2)·g, g, β2·v).
+                        v[j] = (v[j] * b2).addingProduct(oneMinusB2 * grad, grad)
+                        let denom = v[j].squareRoot() / bc2Sqrt + e
+                        p[j] = p[j] + stepSize * m[j] / denom  // addcdiv_(m, denom, value=−step_size)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func listify(_ v: [Double], _ n: Int, _ name: String) throws(TrainingError) -> [Double] {
+        if v.count == n { return v }
+        if v.count == 1 { return [Double](repeating: v[0], count: n) }
+        throw TrainingError("\(name) has \(v.count) values for \(n) layer groups; give one value or one per group")
+    }
+}
