@@ -11,8 +11,11 @@ import Testing
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.fixtures").standardized
     }
 
+    /// True when the fixture exists, or when CI requires it (`scripts/parity.sh` sets
+    /// LEARNERLENS_REQUIRE_MODEL_FIXTURES=1): then a missing fixture fails instead of skipping.
     static func present(_ name: String) -> Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(name).weights.safetensors").path)
+        ProcessInfo.processInfo.environment["LEARNERLENS_REQUIRE_MODEL_FIXTURES"] == "1"
+            || FileManager.default.fileExists(atPath: directory.appendingPathComponent("\(name).weights.safetensors").path)
     }
 
     @Test(.enabled(if: present("resnet18") && present("resnet34")), arguments: [Architecture.resnet18, .resnet34])

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The PyTorch parity tests on the full models (CI runs this after scripts/test.sh).
+#
+# Makes a torch venv OUTSIDE the clone (reused when it is already there: PyPI's torch wheel pulls
+# ~5 GB of CUDA libraries), writes the whole-model fixtures into .fixtures/ with
+# scripts/make_fixtures.py --models, and runs the tests that compare whole models with PyTorch,
+# with LEARNERLENS_REQUIRE_MODEL_FIXTURES=1 so that they fail instead of skipping if a fixture is
+# missing. scripts/test.sh alone stays torch-free for a newcomer.
+#
+#   scripts/parity.sh            (venv: $LEARNERLENS_TORCH_VENV, default /work/venv-torch)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${LEARNERLENS_TORCH_VENV:-/work/venv-torch}"
+if ! mkdir -p "$(dirname "$VENV")" 2>/dev/null; then VENV="$HOME/.cache/learnerlens/venv-torch"; fi
+if ! "$VENV/bin/python" -c "import torch, torchvision, safetensors, numpy" 2>/dev/null; then
+  echo "parity: creating the torch venv at $VENV (a few GB from PyPI) …"
+  if ! bash scripts/setup_torch_venv.sh "$VENV"; then
+    # A registry that cannot be reached is not a failing parity test: say so loudly, do not block.
+    echo "parity: SKIPPED — torch could not be installed into $VENV (see the pip output above)"
+    exit 0
+  fi
+fi
+start=$(date +%s)
+"$VENV/bin/python" scripts/make_fixtures.py --models
+echo "parity: fixtures made in $(( $(date +%s) - start )) s"
+LEARNERLENS_REQUIRE_MODEL_FIXTURES=1 swift test --skip-build --filter "WholeModelTests|CNNModelTests|ModelCommandTests"
