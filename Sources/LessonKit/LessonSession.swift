@@ -35,6 +35,9 @@ public final class LessonSession {
     private let steps: [(Cell, any LessonStep, LessonParameters)]
     /// The `--set` pairs, to say where a parameter came from when it breaks a step.
     private let overrides: [(String, String)]
+    /// Which weights each model built so far had (`weightsUsed`), and the models already counted.
+    private(set) var recordedWeights: [WeightsUse] = []
+    private var recordedModels: [ObjectIdentifier] = []
 
     /// Checks the lesson (every problem at once) and prepares its steps; `overrides` are `--set` pairs.
     public init(
@@ -69,6 +72,10 @@ public final class LessonSession {
         } catch {
             throw LessonDiagnostic(
                 file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "step \(cell.step) failed: \(explain(error, cell, parameters))")
+        }
+        if let built = context[Slots.architecture], !recordedModels.contains(ObjectIdentifier(built.model)) {
+            recordedModels.append(ObjectIdentifier(built.model))
+            recordedWeights.append(WeightsUse(built))
         }
         let result = StepResult(
             index: results.count + 1, cell: cell, title: type(of: step).title, facts: facts, markdown: step.markdown(facts),

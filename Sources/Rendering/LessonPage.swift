@@ -66,6 +66,9 @@ public struct LessonPage: Sendable {
         if let note = run.versionNote {
             body += "<div class=\"version-note\">\n" + markdown(CommonMark.parse(VersionNoteText.markdown(note)).blocks, level: 2) + "</div>\n"
         }
+        if let weights = HeaderNotes.weights(run.weights) {
+            body += "<div class=\"weights-note\">\n" + markdown(CommonMark.parse(weights).blocks, level: 2) + "</div>\n"
+        }
         body += PageTemplate.parameters(run.parameters.facts) + "</header>\n"
         if !sections.intro.isEmpty {
             body += "<section class=\"intro\" id=\"intro\" aria-label=\"Introduction\">\n" + markdown(sections.intro, level: 2) + "</section>\n"

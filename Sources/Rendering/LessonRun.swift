@@ -10,6 +10,8 @@ public struct LessonRun: Sendable {
     /// The lesson as the reader sees it, measured numbers at `MeasuredPrecision`.
     public var segments: [RunSegment]
     public var stepCount: Int
+    /// Which weights each model the run built had.
+    public var weights: [WeightsUse]
     /// The base name of its files (`01-behind-create-cnn` → `01-behind-create-cnn.html`).
     public var stem: String
 
@@ -18,6 +20,7 @@ public struct LessonRun: Sendable {
         lesson = session.lesson
         parameters = session.parameters
         stepCount = session.stepCount
+        weights = session.weightsUsed
         stem = HTMLText.fileStem(session.lesson.name)
         let map = precision.replacements(for: session.results)
         self.segments = segments.map { segment -> RunSegment in

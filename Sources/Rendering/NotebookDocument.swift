@@ -137,7 +137,7 @@ public struct NotebookDocument: Sendable {
             setupPlaced = true
             cells.append(NotebookCell(cell_type: "code", id: "setup", metadata: CellMeta(), source: Self.lines(setupCode), outputs: []))
         }
-        for segment in VersionNoteText.inserted(run.versionNote, into: run.segments) {
+        for segment in HeaderNotes.inserted(version: run.versionNote, weights: run.weights, into: run.segments) {
             switch segment {
             case .prose(let text):
                 let trimmed = text.trimmingCharacters(in: .newlines)

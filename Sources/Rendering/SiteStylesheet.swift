@@ -44,7 +44,7 @@ enum SiteStylesheet {
         }
         .page-head { border-bottom: 1px solid var(--line); padding-bottom: 1rem; margin-bottom: 1.5rem; }
         .summary { font-size: 1.2rem; color: var(--muted); }
-        .version-note blockquote { margin: 0.8rem 0 0; font-size: 0.9rem; }
+        .version-note blockquote, .weights-note blockquote { margin: 0.8rem 0 0; font-size: 0.9rem; }
         .params { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.8rem 0 0; padding: 0; font-size: 0.85rem; }
         .params div { display: flex; border: 1px solid var(--line); border-radius: 999px; overflow: hidden; }
         .params dt { background: var(--wash); color: var(--muted); padding: 0.1rem 0.5rem; }

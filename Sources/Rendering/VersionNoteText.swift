@@ -16,16 +16,4 @@ public enum VersionNoteText {
         }
         return out
     }
-
-    /// The segments with the note placed under the lesson's title (or first, when there is none).
-    public static func inserted(_ note: FastaiVersionNote?, into segments: [RunSegment]) -> [RunSegment] {
-        guard let note else { return segments }
-        let text = markdown(note)
-        if case .prose(let raw)? = segments.first, case let first = raw.drop(while: \.isNewline), first.hasPrefix("# ") {
-            let end = first.firstIndex(of: "\n") ?? first.endIndex
-            let rest = first[end...].drop { $0 == "\n" }
-            return [.prose(String(first[..<end]) + "\n\n" + text + (rest.isEmpty ? "" : "\n" + rest))] + segments.dropFirst()
-        }
-        return [.prose(text)] + segments
-    }
 }

@@ -63,7 +63,7 @@ struct Interactive {
         let width = Terminal.width
         var md = ""
         for p in session.prose(before: index) { md += try session.resolve(p) + "\n\n" }
-        if index == 1, case .prose(let text)? = VersionNoteText.inserted(session.versionNote, into: [.prose(md)]).first { md = text + "\n\n" }
+        if index == 1, case .prose(let text)? = HeaderNotes.inserted(version: session.versionNote, weights: [], into: [.prose(md)]).first { md = text + "\n\n" }
         Output.write("\n" + style(String(repeating: "─", count: width), dim: true) + "\n")
         Output.write(style("Step \(index)/\(session.stepCount) · \(cell.step)", dim: false) + "\n")
         md += "```python\n\(cell.code)\n```\n"

@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
 
     func runStraight(_ session: LessonSession, format: LessonFormat) throws {
         var segments = try session.runAll(from: step ?? 1)
-        segments = VersionNoteText.inserted(session.versionNote, into: segments)
+        segments = HeaderNotes.inserted(version: session.versionNote, weights: session.weightsUsed, into: segments)
         switch format {
         case .json: Output.write(LessonOutput.json(session))
         case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount))
