@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        // C libraries: OpenBLAS and cmark through pkg-config; oneDNN (no .pc file in Debian) on the
+        // C libraries: OpenBLAS, cmark, libzip and libcrypto through pkg-config; oneDNN (no .pc file in Debian) on the
         // default paths. Exactly one Swift file imports each.
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
@@ -37,13 +37,16 @@ let package = Package(
         .systemLibrary(
             name: "CCmark", pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]),
+        // libzip reads PyTorch's zip checkpoints; libcrypto hashes them as torchvision does (SHA-256).
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
-            name: "Tensors", dependencies: ["CBLAS", "CDNNL"],
+            name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CZip"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Fastai", dependencies: ["NN"]),
+        .target(name: "Fastai", dependencies: ["NN", "CCrypto"]),
 
         // Markdown through cmark: no tensor knowledge.
         .target(name: "Markup", dependencies: ["CCmark"]),

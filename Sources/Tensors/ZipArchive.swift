@@ -1,0 +1,147 @@
+import CZip
+import Foundation
+
+/// A problem reading a zip file: which file, which entry, what libzip said.
+public struct ZipError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public init(file: String, _ message: String) {
+        self.file = file
+        self.message = message
+    }
+    public var description: String { "\(file): \(message)" }
+}
+
+/// A zip archive opened read-only through libzip (the only file that imports `CZip`).
+///
+/// libzip inflates deflated entries and checks every entry's CRC-32 when it is read to the end,
+/// so a damaged entry is an error here, never silently wrong bytes. No libzip pointer leaves
+/// this class; it closes the archive when it goes away.
+public final class ZipArchive {
+    private let archive: OpaquePointer
+    /// The bytes a memory-backed archive reads from; libzip borrows them, so they live as long as it.
+    private let buffer: UnsafeMutableRawBufferPointer?
+    /// The file (or `<memory>` name) for messages.
+    public let file: String
+    /// Entry names in the central directory's order.
+    public let names: [String]
+    private let index: [String: UInt64]
+
+    /// Opens the zip file at `url`.
+    public convenience init(contentsOf url: URL) throws(ZipError) {
+        var code: Int32 = 0
+        guard let z = zip_open(url.path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
+            throw ZipError(file: url.path, Self.openMessage(code))
+        }
+        try self.init(archive: z, buffer: nil, file: url.path)
+    }
+
+    /// Opens a zip held in memory; `file` names it in errors.
+    public convenience init(_ data: Data, file: String = "<memory>") throws(ZipError) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 16)
+        data.copyBytes(to: copy)
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let source = zip_source_buffer_create(copy.baseAddress, UInt64(data.count), 0, &error) else {
+            copy.deallocate()
+            throw ZipError(file: file, "cannot read the zip (\(String(cString: zip_error_strerror(&error))))")
+        }
+        guard let z = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error) else {
+            let code = zip_error_code_zip(&error)
+            zip_source_free(source)
+            copy.deallocate()
+            throw ZipError(file: file, Self.openMessage(code))
+        }
+        do { try self.init(archive: z, buffer: copy, file: file) } catch {
+            throw error
+        }
+    }
+
+    private init(archive z: OpaquePointer, buffer: UnsafeMutableRawBufferPointer?, file: String) throws(ZipError) {
+        let count = zip_get_num_entries(z, 0)
+        var names: [String] = []
+        var index: [String: UInt64] = [:]
+        for i in 0..<UInt64(max(count, 0)) {
+            guard let cName = zip_get_name(z, i, ZIP_FL_ENC_RAW) else { continue }
+            let name = String(decoding: UnsafeRawBufferPointer(start: cName, count: strlen(cName)), as: UTF8.self)
+            if index[name] == nil {
+                names.append(name)
+                index[name] = i
+            }
+        }
+        self.archive = z
+        self.buffer = buffer
+        self.file = file
+        self.names = names
+        self.index = index
+    }
+
+    deinit {
+        zip_discard(archive)
+        buffer?.deallocate()
+    }
+
+    private static func openMessage(_ code: Int32) -> String {
+        var error = zip_error_t()
+        zip_error_init_with_code(&error, code)
+        defer { zip_error_fini(&error) }
+        let what = String(cString: zip_error_strerror(&error))
+        switch code {
+        case ZIP_ER_NOZIP, ZIP_ER_INCONS:
+            return "not a readable zip archive: \(what) (a truncated or damaged file?)"
+        default:
+            return "cannot open the zip archive: \(what)"
+        }
+    }
+
+    /// The uncompressed size of an entry, or nil when there is no such entry.
+    public func size(of name: String) -> Int? {
+        guard let i = index[name] else { return nil }
+        var stat = zip_stat_t()
+        zip_stat_init(&stat)
+        guard zip_stat_index(archive, i, 0, &stat) == 0, stat.valid & UInt64(ZIP_STAT_SIZE) != 0, stat.size <= UInt64(Int.max)
+        else { return nil }
+        return Int(stat.size)
+    }
+
+    /// Reads a whole entry.
+    public func read(_ name: String) throws(ZipError) -> [UInt8] {
+        guard let size = size(of: name) else { throw ZipError(file: file, "no entry '\(name)' in the archive") }
+        return try [UInt8](unsafeUninitializedCapacity: size) { buffer, count throws(ZipError) in
+            try read(name, into: UnsafeMutableRawBufferPointer(buffer))
+            count = size
+        }
+    }
+
+    /// Reads a whole entry into `destination`, which must be exactly the entry's size; the CRC is
+    /// checked at the end of the entry.
+    public func read(_ name: String, into destination: UnsafeMutableRawBufferPointer) throws(ZipError) {
+        guard let i = index[name], let size = size(of: name) else { throw ZipError(file: file, "no entry '\(name)' in the archive") }
+        guard size == destination.count else {
+            throw ZipError(file: file, "entry '\(name)' holds \(size) bytes, expected \(destination.count)")
+        }
+        guard let f = zip_fopen_index(archive, i, 0) else {
+            throw ZipError(file: file, "cannot open entry '\(name)': \(String(cString: zip_strerror(archive)))")
+        }
+        defer { zip_fclose(f) }
+        var done = 0
+        while done < size {
+            let n = zip_fread(f, destination.baseAddress! + done, UInt64(size - done))
+            if n < 0 { throw ZipError(file: file, "entry '\(name)': \(Self.readMessage(f))") }
+            if n == 0 { throw ZipError(file: file, "entry '\(name)' ends after \(done) of its \(size) bytes (truncated file?)") }
+            done += Int(n)
+        }
+        // libzip compares the CRC when a read reaches the end of the data: ask for one more byte.
+        var extra: UInt8 = 0
+        let n = zip_fread(f, &extra, 1)
+        if n < 0 { throw ZipError(file: file, "entry '\(name)': \(Self.readMessage(f))") }
+        if n > 0 { throw ZipError(file: file, "entry '\(name)' holds more bytes than its declared \(size)") }
+    }
+
+    private static func readMessage(_ f: OpaquePointer) -> String {
+        let code = zip_error_code_zip(zip_file_get_error(f))
+        let what = String(cString: zip_file_strerror(f))
+        return code == ZIP_ER_CRC ? "CRC-32 mismatch: the stored data is damaged (\(what))" : what
+    }
+}
