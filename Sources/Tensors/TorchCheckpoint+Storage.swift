@@ -44,7 +44,7 @@ extension TorchCheckpoint {
             let (size, overflow) = s.count.multipliedReportingOverflow(by: s.type.size)
             guard !overflow else { throw TorchCheckpointError(file: file, "storage '\(s.key)' is impossibly large (\(s.count) elements)") }
             if case .zip(let zip, let prefix) = self {
-                guard let onDisk = zip.size(of: prefix + s.key) else {
+                guard let onDisk = try zip.size(of: prefix + s.key) else {
                     throw TorchCheckpointError(file: file, "storage '\(s.key)' has no entry \(prefix + s.key)")
                 }
                 guard onDisk == size else {

@@ -90,7 +90,7 @@ public enum TorchCheckpoint {
         }
         let prefix = String(pickleName.dropLast("data.pkl".count))
         do {
-            if zip.size(of: prefix + "byteorder") != nil {
+            if try zip.size(of: prefix + "byteorder") != nil {
                 let order = String(decoding: try zip.read(prefix + "byteorder"), as: UTF8.self)
                 guard order == "little" else {
                     throw TorchCheckpointError(file: file, "byte order '\(order)': only little-endian checkpoints are read")

@@ -26,6 +26,8 @@ public final class ZipArchive {
     /// Entry names in the central directory's order.
     public let names: [String]
     private let index: [String: UInt64]
+    /// Bytes in the archive: no entry can hold more compressed data than this.
+    private let byteCount: UInt64
 
     /// Opens the zip file at `url`.
     public convenience init(contentsOf url: URL) throws(ZipError) {
@@ -33,7 +35,8 @@ public final class ZipArchive {
         guard let z = zip_open(url.path, ZIP_RDONLY | ZIP_CHECKCONS, &code) else {
             throw ZipError(file: url.path, Self.openMessage(code))
         }
-        try self.init(archive: z, buffer: nil, file: url.path)
+        let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+        try self.init(archive: z, buffer: nil, byteCount: size, file: url.path)
     }
 
     /// Opens a zip held in memory; `file` names it in errors.
@@ -53,12 +56,12 @@ public final class ZipArchive {
             copy.deallocate()
             throw ZipError(file: file, Self.openMessage(code))
         }
-        do { try self.init(archive: z, buffer: copy, file: file) } catch {
+        do { try self.init(archive: z, buffer: copy, byteCount: UInt64(data.count), file: file) } catch {
             throw error
         }
     }
 
-    private init(archive z: OpaquePointer, buffer: UnsafeMutableRawBufferPointer?, file: String) throws(ZipError) {
+    private init(archive z: OpaquePointer, buffer: UnsafeMutableRawBufferPointer?, byteCount: UInt64, file: String) throws(ZipError) {
         let count = zip_get_num_entries(z, 0)
         var names: [String] = []
         var index: [String: UInt64] = [:]
@@ -72,6 +75,7 @@ public final class ZipArchive {
         }
         self.archive = z
         self.buffer = buffer
+        self.byteCount = byteCount
         self.file = file
         self.names = names
         self.index = index
@@ -95,19 +99,30 @@ public final class ZipArchive {
         }
     }
 
-    /// The uncompressed size of an entry, or nil when there is no such entry.
-    public func size(of name: String) -> Int? {
+    /// The uncompressed size of an entry, or nil when there is no such entry. A size the entry's
+    /// compressed data cannot hold (a damaged or hostile header) is an error, so that nobody
+    /// allocates for it.
+    public func size(of name: String) throws(ZipError) -> Int? {
         guard let i = index[name] else { return nil }
         var stat = zip_stat_t()
         zip_stat_init(&stat)
-        guard zip_stat_index(archive, i, 0, &stat) == 0, stat.valid & UInt64(ZIP_STAT_SIZE) != 0, stat.size <= UInt64(Int.max)
-        else { return nil }
+        let needed = UInt64(ZIP_STAT_SIZE) | UInt64(ZIP_STAT_COMP_SIZE) | UInt64(ZIP_STAT_COMP_METHOD)
+        guard zip_stat_index(archive, i, 0, &stat) == 0, stat.valid & needed == needed else {
+            throw ZipError(file: file, "entry '\(name)': libzip cannot tell its size")
+        }
+        // Stored data is as long as it says; deflate expands at most 1032 to 1.
+        let limit = stat.comp_method == UInt16(ZIP_CM_STORE) ? stat.comp_size : stat.comp_size.multipliedReportingOverflow(by: 1032).partialValue
+        guard stat.comp_size <= byteCount, stat.size <= limit, stat.size <= UInt64(Int.max) else {
+            throw ZipError(
+                file: file,
+                "entry '\(name)' claims \(stat.size) bytes from \(stat.comp_size) compressed bytes in a \(byteCount)-byte file: the zip is damaged")
+        }
         return Int(stat.size)
     }
 
     /// Reads a whole entry.
     public func read(_ name: String) throws(ZipError) -> [UInt8] {
-        guard let size = size(of: name) else { throw ZipError(file: file, "no entry '\(name)' in the archive") }
+        guard let size = try size(of: name) else { throw ZipError(file: file, "no entry '\(name)' in the archive") }
         return try [UInt8](unsafeUninitializedCapacity: size) { buffer, count throws(ZipError) in
             try read(name, into: UnsafeMutableRawBufferPointer(buffer))
             count = size
@@ -117,7 +132,7 @@ public final class ZipArchive {
     /// Reads a whole entry into `destination`, which must be exactly the entry's size; the CRC is
     /// checked at the end of the entry.
     public func read(_ name: String, into destination: UnsafeMutableRawBufferPointer) throws(ZipError) {
-        guard let i = index[name], let size = size(of: name) else { throw ZipError(file: file, "no entry '\(name)' in the archive") }
+        guard let i = index[name], let size = try size(of: name) else { throw ZipError(file: file, "no entry '\(name)' in the archive") }
         guard size == destination.count else {
             throw ZipError(file: file, "entry '\(name)' holds \(size) bytes, expected \(destination.count)")
         }

@@ -115,3 +115,18 @@ import Testing
         #expect(u.tuples.count == 200_000)
     }
 }
+
+/// Inputs the checkpoint fuzzer found (Fuzz/regressions/), replayed.
+@Suite struct CheckpointFuzzRegressionTests {
+    static let regressions = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/regressions")
+
+    @Test func anEntryClaimingFourGigabytesIsRefusedBeforeAllocating() throws {
+        // views.pth with data.pkl's declared size changed to 4,294,967,322 bytes: it was allocated (out of memory).
+        let data = try Data(contentsOf: Self.regressions.appendingPathComponent("checkpoint-entry-claims-4gb.pth"))
+        #expect {
+            _ = try TorchCheckpoint.decode(data, file: "x.pth")
+        } throws: { error in
+            "\(error)".contains("the zip is damaged")
+        }
+    }
+}
