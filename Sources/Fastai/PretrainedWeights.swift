@@ -35,7 +35,7 @@ public struct PretrainedWeights: Sendable, Equatable {
 
     /// Which weights a lesson uses, for people: the file and its hash status, or random initialisation.
     public var summary: String {
-        guard let file, let chosen else { return "random initialisation (no weights found — see `learnerlens weights`)" }
+        guard let file, let chosen else { return "random initialisation (no weights found — see learnerlens weights)" }
         return "\(file.lastPathComponent) (\(chosen.hash.summary); \(file.deletingLastPathComponent().path))"
     }
 

@@ -53,7 +53,7 @@ import Testing
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         try Data("x".utf8).write(to: cache.appendingPathComponent("resnet18.safetensors"))
         #expect(PretrainedWeights.locate(.resnet18, environment: env).chosen?.origin == .cache)
-        #expect(PretrainedWeights.locate(.resnet34, environment: env).summary == "random initialisation (no weights found — see `learnerlens weights`)")
+        #expect(PretrainedWeights.locate(.resnet34, environment: env).summary == "random initialisation (no weights found — see learnerlens weights)")
     }
 
     @Test func importsSafetensorsAndRenamesOldDenseNetKeys() throws {

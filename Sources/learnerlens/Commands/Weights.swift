@@ -7,7 +7,7 @@ import NN
 struct Weights: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show which pretrained weights each architecture would load, or import a weights file.",
-        subcommands: [Show.self, Import.self], defaultSubcommand: Show.self)
+        subcommands: [Show.self, Import.self, Inspect.self], defaultSubcommand: Show.self)
 
     /// `learnerlens weights [--format json]`.
     struct Show: ParsableCommand {
@@ -103,6 +103,33 @@ struct Weights: ParsableCommand {
                 try FileChecks.readable(file, option: "FILE")
                 let result = try WeightsImport.run(URL(fileURLWithPath: file), arch: arch.flatMap(Architecture.init(rawValue:)))
                 print("imported \(result.tensors) tensors for \(result.arch.rawValue) (\(result.hash.summary)) → \(result.destination.path)")
+            }
+        }
+    }
+
+    /// `learnerlens weights inspect FILE`: the tensors in a weights file, and how long reading took.
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the tensors of a .pth or .safetensors file (name, stored dtype, shape) without loading it into a model.")
+
+        @Argument(help: "The weights file.")
+        var file: String
+
+        func run() throws {
+            try reportingErrors {
+                try FileChecks.readable(file, option: "FILE")
+                let start = ContinuousClock.now
+                let archive = try PretrainedWeights.readStateDict(URL(fileURLWithPath: file), arch: nil)
+                let elapsed = ContinuousClock.now - start
+                let width = archive.names.map(\.count).max() ?? 0
+                for name in archive.names {
+                    let t = archive.tensors[name]!
+                    let dtype = archive.dtypes[name]?.rawValue ?? "F32"
+                    print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(dtype.padding(toLength: 4, withPad: " ", startingAt: 0))  \(t.shape)")
+                }
+                let elements = archive.tensors.values.reduce(0) { $0 + $1.count }
+                let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                print("\(archive.names.count) tensors, \(elements) elements (\(archive.metadata["format"] ?? "safetensors")); read in \(String(format: "%.1f", ms)) ms")
             }
         }
     }
