@@ -112,24 +112,27 @@ struct Weights: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the tensors of a .pth or .safetensors file (name, stored dtype, shape) without loading it into a model.")
 
-        @Argument(help: "The weights file.")
-        var file: String
+        @Argument(help: "The weights files (each is read and timed on its own).")
+        var files: [String]
 
         func run() throws {
             try reportingErrors {
-                try FileChecks.readable(file, option: "FILE")
-                let start = ContinuousClock.now
-                let archive = try PretrainedWeights.readStateDict(URL(fileURLWithPath: file), arch: nil)
-                let elapsed = ContinuousClock.now - start
-                let width = archive.names.map(\.count).max() ?? 0
-                for name in archive.names {
-                    let t = archive.tensors[name]!
-                    let dtype = archive.dtypes[name]?.rawValue ?? "F32"
-                    print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(dtype.padding(toLength: 4, withPad: " ", startingAt: 0))  \(t.shape)")
+                for file in files {
+                    try FileChecks.readable(file, option: "FILE")
+                    let start = ContinuousClock.now
+                    let archive = try PretrainedWeights.readStateDict(URL(fileURLWithPath: file), arch: nil)
+                    let elapsed = ContinuousClock.now - start
+                    if files.count > 1 { print("\(file):") }
+                    let width = archive.names.map(\.count).max() ?? 0
+                    for name in archive.names {
+                        let t = archive.tensors[name]!
+                        let dtype = archive.dtypes[name]?.rawValue ?? "F32"
+                        print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(dtype.padding(toLength: 4, withPad: " ", startingAt: 0))  \(t.shape)")
+                    }
+                    let elements = archive.tensors.values.reduce(0) { $0 + $1.count }
+                    let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                    print("\(archive.names.count) tensors, \(elements) elements (\(archive.metadata["format"] ?? "safetensors")); read in \(String(format: "%.1f", ms)) ms")
                 }
-                let elements = archive.tensors.values.reduce(0) { $0 + $1.count }
-                let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                print("\(archive.names.count) tensors, \(elements) elements (\(archive.metadata["format"] ?? "safetensors")); read in \(String(format: "%.1f", ms)) ms")
             }
         }
     }
