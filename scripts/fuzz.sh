@@ -45,7 +45,7 @@ swiftc -sanitize=fuzzer,address -parse-as-library -g \
     -module-name "Fuzz_$target" \
     -I "$scratch/debug/Modules" -I Sources/CCmark -I Sources/CBLAS -I Sources/CDNNL -I Sources/CZip -I Sources/CCrypto \
     $(pkg-config --cflags-only-I libcmark openblas | sed 's/-I/-Xcc -I/g') \
-    $(pkg-config --libs libcmark openblas libzip libcrypto) -ldnnl \
+    $(pkg-config --libs libcmark openblas libzip libcrypto) -lz -ldnnl \
     "$harness" "${objects[@]}" -o "$exe"
 
 # The Swift backtracer and ASan both want the crash signal; let libFuzzer/ASan report it.

@@ -35,6 +35,8 @@ public struct PretrainedWeights: Sendable, Equatable {
 
     /// Which weights a lesson uses, for people: the file and its hash status, or random initialisation.
     public var summary: String {
+        // An empty search is a run that asked for no weights (`--random-weights`: reproducible anywhere).
+        if searched.isEmpty && file == nil { return "random initialisation (reproducible run: weights not looked for)" }
         guard let file, let chosen else { return "random initialisation (no weights found — see learnerlens weights)" }
         return "\(file.lastPathComponent) (\(chosen.hash.summary); \(file.deletingLastPathComponent().path))"
     }
