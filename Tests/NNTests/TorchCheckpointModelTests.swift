@@ -33,3 +33,24 @@ import Testing
         #expect(relative <= 1e-4)
     }
 }
+
+/// The first tensors of every torchvision architecture's `state_dict()`, saved by `torch.save`
+/// (committed fixture), have the names and shapes of ours.
+@Suite struct TorchCheckpointFirstLayersTests {
+    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../TensorsTests/Fixtures/checkpoints/first_layers.pth")
+
+    @Test(arguments: Architecture.allCases)
+    func firstLayersMatchOurArchitecture(arch: Architecture) throws {
+        let archive = try TorchCheckpoint.read(contentsOf: Self.file)
+        let prefix = "\(arch.rawValue)/"
+        let theirs = archive.names.filter { $0.hasPrefix(prefix) }
+        #expect(theirs.count == 2)
+        var g = RandomGenerator(seed: 0)
+        let ours = Dictionary(uniqueKeysWithValues: arch.make(generator: &g).stateDict().map { ($0.name, $0.tensor.shape) })
+        for name in theirs {
+            let key = String(name.dropFirst(prefix.count))
+            #expect(ours[key] == archive.tensors[name]?.shape, "\(arch.rawValue): \(key)")
+        }
+    }
+}
