@@ -28,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        // C libraries: OpenBLAS, cmark and zlib through pkg-config; oneDNN (no .pc file in Debian) on the
+        // C libraries: OpenBLAS, cmark, zlib, libzip and libcrypto through pkg-config; oneDNN (no .pc file in Debian) on the
         // default paths. Exactly one Swift file imports each.
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
@@ -39,13 +39,16 @@ let package = Package(
             providers: [.apt(["libcmark-dev"])]),
         // zlib, to read the gzip'd IDX files of Fashion-MNIST (Fastai/Data/Gzip.swift only).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libzip reads PyTorch's zip checkpoints; libcrypto hashes them as torchvision does (SHA-256).
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
-            name: "Tensors", dependencies: ["CBLAS", "CDNNL"],
+            name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CZip"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Fastai", dependencies: ["NN", "CZlib"]),
+        .target(name: "Fastai", dependencies: ["NN", "CZlib", "CCrypto"]),
 
         // Markdown through cmark: no tensor knowledge.
         .target(name: "Markup", dependencies: ["CCmark"]),

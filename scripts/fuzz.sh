@@ -3,6 +3,7 @@
 #
 #   scripts/fuzz.sh lesson [SECONDS]        LessonParser.parse + LessonChecker.check
 #   scripts/fuzz.sh safetensors [SECONDS]   SafetensorsArchive.decode
+#   scripts/fuzz.sh checkpoint [SECONDS]    TorchCheckpoint.decode + Unpickler.load
 #   scripts/fuzz.sh TARGET 0 FILE...        replay FILEs once (e.g. a crash) and exit
 #
 # The libraries are built instrumented (ASan + libFuzzer's coverage) by SwiftPM in the scratch path
@@ -18,7 +19,8 @@ shift $(( $# >= 2 ? 2 : $# ))
 case "$target" in
     lesson) harness=Fuzz/LessonFuzz.swift; modules=(Tensors NN Fastai Markup LessonKit); max_len=65536 ;;
     safetensors) harness=Fuzz/SafetensorsFuzz.swift; modules=(Tensors); max_len=4096 ;;
-    *) echo "usage: scripts/fuzz.sh lesson|safetensors [SECONDS] [FILE...]" >&2; exit 2 ;;
+    checkpoint) harness=Fuzz/CheckpointFuzz.swift; modules=(Tensors); max_len=8192 ;;
+    *) echo "usage: scripts/fuzz.sh lesson|safetensors|checkpoint [SECONDS] [FILE...]" >&2; exit 2 ;;
 esac
 
 scratch=.build-fuzz
@@ -41,9 +43,9 @@ exe="$scratch/fuzz-$target"
 # shellcheck disable=SC2046
 swiftc -sanitize=fuzzer,address -parse-as-library -g \
     -module-name "Fuzz_$target" \
-    -I "$scratch/debug/Modules" -I Sources/CCmark -I Sources/CBLAS -I Sources/CDNNL \
+    -I "$scratch/debug/Modules" -I Sources/CCmark -I Sources/CBLAS -I Sources/CDNNL -I Sources/CZip -I Sources/CCrypto \
     $(pkg-config --cflags-only-I libcmark openblas | sed 's/-I/-Xcc -I/g') \
-    $(pkg-config --libs libcmark openblas) -ldnnl \
+    $(pkg-config --libs libcmark openblas libzip libcrypto) -lz -ldnnl \
     "$harness" "${objects[@]}" -o "$exe"
 
 # The Swift backtracer and ASan both want the crash signal; let libFuzzer/ASan report it.

@@ -23,6 +23,14 @@ Usage
         Writes Tests/FastaiTests/Fixtures/training.json: fastai v1's AdamW steps (torch.optim.AdamW,
         foreach=False, with the gradients torch computed), SmoothenValue, validation averaging,
         ClassificationInterpretation's numbers and the bilinear resize (issue 16).
+    python scripts/make_fixtures.py --checkpoints
+        Writes small real torch.save checkpoints (and the values they must load to, as
+        safetensors) into Tests/TensorsTests/Fixtures/checkpoints/ (committed).
+
+    python scripts/make_fixtures.py --full-checkpoints DIR
+        Writes torchvision-named full-size checkpoints (not committed) into DIR:
+          resnet34-<sha256[:8]>.pth + resnet34.io.safetensors (input and PyTorch's output),
+          resnet50-<sha256[:8]>.pth (for timing the reader against torch.load).
 
 Needs: torch, torchvision, safetensors (see the venv notes in the report / docs).
 
@@ -946,6 +954,137 @@ def make_training() -> None:
     write_json(FACTS_DIR / "training.json", obj)
     print(f"training -> {FACTS_DIR / 'training.json'}")
     _training_diagnostics()
+# 1d. torch.save checkpoints
+# ---------------------------------------------------------------------------
+
+CHECKPOINT_DIR = OPS_DIR / "checkpoints"
+
+
+class SmallNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.bn = nn.BatchNorm2d(4)
+        self.fc = nn.Linear(4, 2)
+
+
+def expected_values(sd: dict) -> dict:
+    """What the Swift reader must produce: float32 (int64 for integer buffers), contiguous."""
+    out = {}
+    for k, v in sd.items():
+        v = v.detach()
+        out[k] = v.to(torch.int64).contiguous().clone() if not v.is_floating_point() else v.to(torch.float32).contiguous().clone()
+    return out
+
+
+def save_pair(name: str, sd, expected=None, **kw) -> None:
+    path = CHECKPOINT_DIR / f"{name}.pth"
+    torch.save(sd, str(path), **kw)
+    if expected is not None:
+        save_file(expected_values(expected), str(CHECKPOINT_DIR / f"{name}.expected.safetensors"))
+    print(f"  {path.name}: {path.stat().st_size} bytes")
+
+
+def torch_like_zip(path: Path, pickle_bytes: bytes) -> None:
+    """A zip laid out like torch.save's, around a hand-written pickle."""
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("archive/data.pkl", pickle_bytes)
+        z.writestr("archive/byteorder", "little")
+        z.writestr("archive/version", "3\n")
+
+
+def make_checkpoints() -> None:
+    import zipfile
+    CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    net = SmallNet()
+    randomise_bn(net)
+    net.bn.num_batches_tracked.fill_(7)
+    sd = net.state_dict()
+    save_pair("small_f32", sd, sd)
+    half = {k: (v.half() if v.is_floating_point() else v) for k, v in sd.items()}
+    save_pair("small_f16", half, half)
+    bf = {k: (v.bfloat16() if v.is_floating_point() else v) for k, v in sd.items()}
+    save_pair("small_bf16", bf, bf)
+    # Views: an offset into a shared storage, a transpose, a strided slice, a 0-d tensor.
+    base = torch.arange(60, dtype=torch.float32).reshape(5, 12) / 7
+    views = {
+        "whole": base,
+        "rows": base[2:4],
+        "columns": base[:, 3:9:2],
+        "transposed": base.t(),
+        "scalar": torch.tensor(2.5),
+        "empty": torch.zeros(0, 3),
+        "double": torch.linspace(-1, 1, 5, dtype=torch.float64),
+    }
+    save_pair("views", views, views)
+    save_pair("legacy", sd, sd, _use_new_zipfile_serialization=False)
+    save_pair("training", {"epoch": 3, "lr": 0.01, "state_dict": sd}, sd)
+    # Every architecture's first layers, float16 to stay small: the names and shapes ours must match.
+    first = {}
+    for arch in ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "vgg16_bn", "alexnet",
+                 "squeezenet1_1"]:
+        torch.manual_seed(0)
+        arch_sd = tv_model(arch).state_dict()
+        for k in list(arch_sd)[:2]:
+            first[f"{arch}/{k}"] = arch_sd[k].half() if arch_sd[k].is_floating_point() else arch_sd[k]
+    save_pair("first_layers", first)
+    save_file({k: v.contiguous() for k, v in first.items()}, str(CHECKPOINT_DIR / "first_layers.expected.safetensors"))
+    # A pickled nn.Module, not a state dict.
+    torch.save(nn.Sequential(nn.Linear(2, 2)), str(CHECKPOINT_DIR / "module.pth"))
+    # Damaged files.
+    good = (CHECKPOINT_DIR / "small_f32.pth").read_bytes()
+    (CHECKPOINT_DIR / "truncated.pth").write_bytes(good[: len(good) // 2])
+    with zipfile.ZipFile(CHECKPOINT_DIR / "small_f32.pth") as z:
+        info = next(i for i in z.infolist() if i.filename.endswith("/data/0"))
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    with open(CHECKPOINT_DIR / "small_f32.pth", "rb") as f:
+        f.seek(info.header_offset + 28)
+        extra_len = int.from_bytes(f.read(2), "little")
+    start = info.header_offset + 30 + len(info.filename.encode()) + extra_len
+    bad = bytearray(good)
+    bad[start + 5] ^= 0x40
+    (CHECKPOINT_DIR / "badcrc.pth").write_bytes(bytes(bad))
+    # A pickle that would call os.system("echo pwned") under pickle.load: written by hand, never run.
+    import struct
+    cmd = b"echo pwned"
+    evil = (b"\x80\x02" + b"cposix\nsystem\n" + b"X" + struct.pack("<I", len(cmd)) + cmd
+            + b"\x85" + b"R" + b".")
+    torch_like_zip(CHECKPOINT_DIR / "malicious.pth", evil)
+    for p in CHECKPOINT_DIR.iterdir():
+        os.chmod(p, 0o644)
+    print(f"checkpoints -> {CHECKPOINT_DIR}")
+
+
+def sha_named(path: Path, arch: str) -> Path:
+    import hashlib
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    named = path.with_name(f"{arch}-{digest[:8]}.pth")
+    path.rename(named)
+    return named
+
+
+def make_full_checkpoints(dirp: Path) -> None:
+    dirp.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    m = tv_model("resnet34")
+    randomise_bn(m)
+    m.eval()
+    tmp = dirp / "resnet34.tmp"
+    torch.save(m.state_dict(), str(tmp))
+    named = sha_named(tmp, "resnet34")
+    torch.manual_seed(1)
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        y = m(x)
+    save_file({"input": f32(x), "output": f32(y)}, str(dirp / "resnet34.io.safetensors"))
+    print(f"  {named.name}: output {list(y.shape)}")
+    torch.manual_seed(0)
+    m50 = tv_model("resnet50")
+    tmp = dirp / "resnet50.tmp"
+    torch.save(m50.state_dict(), str(tmp))
+    print(f"  {sha_named(tmp, 'resnet50').name}")
 
 
 def main(argv=None) -> int:
@@ -955,8 +1094,17 @@ def main(argv=None) -> int:
     ap.add_argument("--only", choices=["ops", "facts"], default=None)
     ap.add_argument("--training", action="store_true",
                     help="write only the training fixture (Tests/FastaiTests/Fixtures/training.json)")
+    ap.add_argument("--checkpoints", action="store_true", help="write the small torch.save fixtures")
+    ap.add_argument("--full-checkpoints", metavar="DIR", default=None,
+                    help="write full-size resnet34/resnet50 checkpoints (not committed) into DIR")
     args = ap.parse_args(argv)
     torch.set_grad_enabled(True)
+    if args.checkpoints:
+        make_checkpoints()
+        return 0
+    if args.full_checkpoints is not None:
+        make_full_checkpoints(Path(args.full_checkpoints))
+        return 0
     if args.models is not None:
         make_models(Path(args.models))
         return 0

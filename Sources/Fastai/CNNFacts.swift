@@ -44,6 +44,8 @@ public struct CNNFacts: Codable, Sendable, Equatable {
     public var nf: Int
     public var pretrained: Bool
     public var pretrainedLoaded: Bool
+    /// The weights file loaded and its hash status (nil when none was loaded).
+    public var weights: String?
     public var body: Body
     public var head: [HeadLayer]
     public var params: Params
@@ -51,7 +53,7 @@ public struct CNNFacts: Codable, Sendable, Equatable {
     public var outputShape: [Int]?
 
     enum CodingKeys: String, CodingKey {
-        case arch, classes, cut, split, features, nf, pretrained, body, head, params
+        case arch, classes, cut, split, features, nf, pretrained, body, head, params, weights
         case pretrainedLoaded = "pretrained_loaded", layerGroups = "layer_groups", outputShape = "output_shape"
     }
 
@@ -66,6 +68,7 @@ public struct CNNFacts: Codable, Sendable, Equatable {
         nf = build.nf
         pretrained = build.weights != nil
         pretrainedLoaded = build.pretrainedLoaded
+        weights = build.pretrainedLoaded ? build.weights?.summary : nil
         let kids = build.body.children
         body = Body(
             children: kids.count, childTypes: kids.map(\.typeName), dummySize: build.probe.size,

@@ -50,7 +50,7 @@ public struct SummaryFormatter {
             "Body: \(Format.count(facts.params.body)) · Head: \(Format.count(facts.params.head)) · nf = \(facts.nf)",
             "Layer groups: " + facts.layerGroups.enumerated().map { "\($0.offset): \($0.element.leaves) leaves, \(Format.count($0.element.params)) params" }.joined(separator: " · "),
             "Input \(Format.shape(summary.inputShape)) → output \(Format.shape(summary.outputShape))",
-        ]
+        ] + (facts.weights.map { ["Weights: \($0)"] } ?? [])
     }
 
     func text() -> String {

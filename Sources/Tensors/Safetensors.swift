@@ -128,6 +128,8 @@ public struct SafetensorsArchive: Sendable, Equatable {
             archive.dtypes[name] = dtype
             archive.tensors[name] = Tensor(shape: shape, storage: convert(bytes, from: headerEnd + begin, count: elements, dtype))
         }
+        // An empty tensor occupies no bytes, so it cannot overlap anything (safetensors writes them at a shared offset).
+        ranges.removeAll { $0.0.isEmpty }
         ranges.sort { $0.0.lowerBound < $1.0.lowerBound }
         for (a, b) in zip(ranges, ranges.dropFirst()) where a.0.upperBound > b.0.lowerBound {
             throw SafetensorsError(file: file, "tensors '\(a.1)' and '\(b.1)' overlap in the data section")

@@ -31,6 +31,16 @@ import Testing
         #expect(try SafetensorsArchive.decode(bf16).tensors["a"]?.storage == [1])
     }
 
+    @Test func emptyTensorsShareAnOffsetWithoutOverlapping() throws {
+        // safetensors' own writer puts an empty tensor at the offset of the next one.
+        let f = file(
+            header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"e":{"dtype":"F32","shape":[0,3],"data_offsets":[0,0]}}"#,
+            data: [0, 0, 0x80, 0x3F])
+        let archive = try SafetensorsArchive.decode(f)
+        #expect(archive.tensors["e"]?.shape == [0, 3])
+        #expect(archive.tensors["a"]?.storage == [1])
+    }
+
     @Test(arguments: [
         (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, [UInt8](repeating: 0, count: 4), "outside"),
         (#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, [UInt8](repeating: 0, count: 8), "needs 12 bytes"),

@@ -27,6 +27,9 @@ enum CLI {
         var env = ProcessInfo.processInfo.environment
         env["LEARNERLENS_WEIGHTS"] = "/nonexistent/learnerlens-weights"
         env["XDG_CACHE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("ll-no-cache").path
+        // torchvision's download caches too: $TORCH_HOME and ~/.cache/torch.
+        env["TORCH_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("ll-no-torch").path
+        env["HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("ll-no-home").path
         env["NO_COLOR"] = nil
         for (k, v) in environment { env[k] = v }
         process.environment = env

@@ -44,7 +44,7 @@ public struct CreateBodyStep: LessonStep {
         f["pretrained_loaded"] = .bool(loaded)
         f["weights"] = .text(
             !p.pretrained ? "none (pretrained=False)"
-                : loaded ? (lookup?.file?.lastPathComponent ?? "") : "not found; torchvision's random initialisation")
+                : (lookup ?? PretrainedWeights(searched: [], file: nil)).summary)
         if let change { f["first_layer"] = .text("\(change.path): \(change.oldInChannels) → \(change.newInChannels) channels, \(change.rule)") }
         f["in_shape"] = .shape(input.shape)
         f["out_shape"] = .shape(out.shape)

@@ -44,7 +44,7 @@ struct Forward: ParsableCommand {
             try FileChecks.writable(output, option: "--output")
             let arch = try model.architecture()
             let weightsURL = URL(fileURLWithPath: model.weights ?? "")
-            let state = try SafetensorsArchive.read(contentsOf: weightsURL)
+            let state = try PretrainedWeights.readStateDict(weightsURL, arch: nil)
             let inputs = try SafetensorsArchive.read(contentsOf: URL(fileURLWithPath: input))
             guard let x = inputs.tensors[inputKey] else {
                 throw CLIError("\(input): no tensor named '\(inputKey)' (found: \(inputs.names.joined(separator: ", ")))")

@@ -24,7 +24,7 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Skip pretrained weights (and freezing).")
     var noPretrained = false
 
-    @Option(help: "Pretrained weights (.safetensors). Default: $LEARNERLENS_WEIGHTS, then ~/.cache/learnerlens/weights/<arch>.safetensors.")
+    @Option(help: "Pretrained weights (.safetensors or a torch.save .pth). Default: $LEARNERLENS_WEIGHTS, ~/.cache/learnerlens/weights/<arch>.safetensors, then torchvision's hub/checkpoints/<arch>-<hash>.pth (see `learnerlens weights`).")
     var weights: String?
 
     @Option(help: "Input channels; other than 3 adapts the first conv as fastai v2 does.")
@@ -86,8 +86,12 @@ struct ModelOptions: ParsableArguments {
         if pretrained, let weights { try FileChecks.readable(weights, option: "--weights") }
         let lookup = !pretrained ? nil : PretrainedWeights.locate(a, explicit: weights.map { URL(fileURLWithPath: $0) })
         if let lookup, lookup.file == nil {
+            if let weights, let bad = lookup.candidates.first {
+                throw CLIError("--weights \(weights): \(bad.hash.summary)")
+            }
+            for bad in lookup.candidates where !bad.hash.usable { Console.note("\(bad.url.path): \(bad.hash.summary)") }
             Console.note(
-                "no pretrained weights for \(a.rawValue) (looked in \(lookup.searched.joined(separator: ", "))): continuing with torchvision's random initialisation. Shapes and parameter counts are exact; weight values are not ImageNet's."
+                "no pretrained weights for \(a.rawValue) (looked in \(lookup.searched.joined(separator: ", "))): continuing with torchvision's random initialisation. Shapes and parameter counts are exact; weight values are not ImageNet's. See `learnerlens weights`."
             )
             if weights != nil { throw CLIError("--weights \(weights!): no such readable file") }
         }
