@@ -37,7 +37,9 @@ public struct PretrainedWeights: Sendable, Equatable {
     public var summary: String {
         // An empty search is a run that asked for no weights (`--random-weights`: reproducible anywhere).
         if searched.isEmpty && file == nil { return "random initialisation (reproducible run: weights not looked for)" }
-        guard let file, let chosen else { return "random initialisation (no weights found — see learnerlens weights)" }
+        guard let file else { return "random initialisation (no weights found — see learnerlens weights)" }
+        // A lookup made by hand (`init(searched:file:)`) has no checked candidate: no hash status to give.
+        guard let chosen else { return "\(file.lastPathComponent) (\(file.deletingLastPathComponent().path))" }
         return "\(file.lastPathComponent) (\(chosen.hash.summary); \(file.deletingLastPathComponent().path))"
     }
 

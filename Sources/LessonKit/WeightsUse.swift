@@ -9,23 +9,21 @@ public struct WeightsUse: Sendable, Equatable {
     public var loaded: Bool
     /// The file loaded, by name.
     public var file: String?
-    /// Whether anyone looked for a file (the site's `--random-weights` does not).
-    public var lookedUp: Bool
+    /// Where the weights came from, or why there are none (`PretrainedWeights.summary`).
+    public var summary: String
 
     init(_ built: LoadedArchitecture) {
         arch = built.arch.rawValue
         pretrainedAsked = built.weights != nil
         loaded = built.loaded
         file = built.loaded ? built.weights?.file?.lastPathComponent : nil
-        lookedUp = !(built.weights?.searched.isEmpty ?? true)
+        summary = built.weights?.summary ?? ""
     }
 
-    /// `ImageNet weights from resnet34.safetensors`, or why the weights are random.
+    /// `ImageNet weights from resnet34-b627a593.pth (…)`, or why the weights are random.
     public var description: String {
-        if loaded { return "ImageNet weights from \(file ?? "a weights file")" }
         if !pretrainedAsked { return "random initialisation (pretrained=False)" }
-        if !lookedUp { return "random initialisation (pretrained weights deliberately not loaded)" }
-        return "random initialisation (no pretrained weights were found)"
+        return loaded ? "ImageNet weights from \(summary)" : summary
     }
 }
 
