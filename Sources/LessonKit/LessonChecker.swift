@@ -29,29 +29,47 @@ public enum LessonChecker {
             if producedBy[cell.id] == nil { producedBy[cell.id] = cell.stepLine }
         }
         var made = Set<Slot>()
+        var cellWithID: [String: Cell] = [:]
+        var hints: [String: String] = [:]  // "did you mean" per unknown name: a lesson may repeat one thousands of times
 
         for item in lesson.items {
             switch item {
             case .prose(let prose):
-                for p in Template.placeholders(in: prose.markdown, line: prose.line) {
+                let scan = Template.analyse(prose.markdown, line: prose.line)
+                for position in scan.unclosed {
+                    diagnostics.append(LessonDiagnostic(file: file, line: position.line, column: position.column, Template.unclosedMessage))
+                }
+                for p in scan.placeholders {
                     guard let first = p.path.first, !first.isEmpty else {
                         diagnostics.append(LessonDiagnostic(file: file, line: p.line, column: p.column, "empty placeholder {{}}"))
                         continue
                     }
+                    // Only the first part is checked: what a fact holds inside is known once its step ran.
                     if available.contains(first) { continue }
                     if let later = producedBy[first] {
                         diagnostics.append(
                             LessonDiagnostic(
                                 file: file, line: p.line, column: p.column,
-                                "{{\(p.path.joined(separator: "."))}} is used before the step that produces it (the cell at line \(later))"))
+                                "{{\(Template.display(p.path))}} is used before the step that produces it (the cell at line \(later))"))
                     } else {
+                        let hint = hints[first] ?? suggestion(first, in: Array(available) + Array(producedBy.keys))
+                        hints[first] = hint
                         diagnostics.append(
-                            LessonDiagnostic(
-                                file: file, line: p.line, column: p.column,
-                                "unknown fact {{\(p.path.joined(separator: "."))}}\(suggestion(first, in: Array(available) + Array(producedBy.keys)))"))
+                            LessonDiagnostic(file: file, line: p.line, column: p.column, "unknown fact {{\(Template.display(p.path))}}\(hint)"))
                     }
                 }
             case .cell(let cell):
+                // Two cells of one step type may share their default id (a citation means the later
+                // one); an id a cell chose must be its own, or {{id.…}} could not tell them apart.
+                if let earlier = cellWithID[cell.id], cell.id != cell.step || earlier.id != earlier.step {
+                    let place = cell.idOption ?? CellOption(key: "step", value: cell.step, line: cell.stepLine, column: cell.stepColumn)
+                    let whose = cell.idOption == nil ? "this cell's default id (its step type)" : "this cell's id"
+                    diagnostics.append(
+                        LessonDiagnostic(
+                            file: file, line: place.line, column: place.column,
+                            "duplicate cell id '\(cell.id)': \(whose) is already the id of the cell at line \(earlier.idOption?.line ?? earlier.stepLine); give each cell its own `#| id:`"))
+                }
+                if cellWithID[cell.id] == nil || cell.id != cell.step { cellWithID[cell.id] = cell }
                 guard let type = StepRegistry.type(cell.step) else {
                     diagnostics.append(
                         LessonDiagnostic(
@@ -94,7 +112,7 @@ public enum LessonChecker {
                 available.formUnion(type.factKeys)
             }
         }
-        guard diagnostics.isEmpty else { throw LessonErrors(diagnostics) }
+        guard diagnostics.isEmpty else { throw LessonErrors(LessonDiagnostic.inFileOrder(diagnostics)) }
         return Checked(parameters: parameters, steps: steps)
     }
 }
