@@ -24,7 +24,7 @@ public enum LessonChecker {
         var steps: [(Cell, any LessonStep, LessonParameters)] = []
         var available = Set(["lesson"] + LessonParameters.keys)  // names a placeholder may start with
         var producedBy: [String: Int] = [:]  // fact or id → line of the cell that makes it
-        for cell in lesson.cells {
+        for cell in lesson.cells where StepRegistry.type(cell.step) != nil {
             for key in StepRegistry.type(cell.step)?.factKeys ?? [] where producedBy[key] == nil { producedBy[key] = cell.stepLine }
             if producedBy[cell.id] == nil { producedBy[cell.id] = cell.stepLine }
         }

@@ -49,7 +49,7 @@ public enum LessonParser {
         if let text = String(data: data, encoding: .utf8) { return try parse(text, file: file) }
         let bytes = [UInt8](data)
         let problems = UTF8Check.problems(bytes).map {
-            LessonDiagnostic(file: file, line: $0.line, column: $0.column, "not valid UTF-8 (\($0.reason)); save the lesson as UTF-8")
+            LessonDiagnostic(file: file, line: $0.line, column: $0.column, "not valid UTF-8: \($0.reason); save the lesson as UTF-8")
         }
         // Foundation refused the bytes, so something is wrong even if the check above found nothing.
         let diagnostics = problems.isEmpty ? [LessonDiagnostic(file: file, line: 1, "not valid UTF-8 text; save the lesson as UTF-8")] : problems

@@ -25,6 +25,11 @@ public enum Template {
         public var placeholders: [Placeholder] = []
         /// Where an unclosed `{{` stands: the first of each run of them before the same `}}` (or the line's end).
         public var unclosed: [SourcePosition] = []
+
+        public init(placeholders: [Placeholder] = [], unclosed: [SourcePosition] = []) {
+            self.placeholders = placeholders
+            self.unclosed = unclosed
+        }
     }
 
     /// Finds every placeholder in `markdown`, whose first line is `line` of the lesson file.
@@ -101,11 +106,13 @@ public enum Template {
             if let open = fence {
                 if let run = fenceRun(line), run.char == open.char, run.length >= open.length, run.rest.allSatisfy({ $0 == space || $0 == tab }) {
                     fence = nil
+                    openTicks = 0
                     out += line
                     continue
                 }
             } else if let run = fenceRun(line), !(run.char == backtick && run.rest.contains(backtick)) {
                 fence = (run.char, run.length)
+                openTicks = 0
                 out += line
                 continue
             }
@@ -145,7 +152,7 @@ public enum Template {
         var j = base
         while j < end {
             let b = line[j]
-            if b == backtick {
+            if b == backtick && !inFence {  // a fenced block has no code spans
                 var run = 0
                 while j < end && line[j] == backtick {
                     run += 1
