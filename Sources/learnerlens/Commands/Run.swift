@@ -59,25 +59,14 @@ struct Run: ParsableCommand {
     }
 
     func runStraight(_ session: LessonSession, format: LessonFormat) throws {
+        // Every step runs (later ones need the earlier results); output starts at --step.
+        let segments = try session.runAll()
         let start = step ?? 1
-        var segments: [RunSegment] = []
-        var cellsSeen = 0
-        for item in session.lesson.items {
-            switch item {
-            case .prose(let p):
-                let text = try session.resolve(p)
-                if cellsSeen >= start - 1 { segments.append(.prose(text)) }
-            case .cell:
-                cellsSeen += 1
-                let r = try session.runNext()
-                if cellsSeen >= start { segments.append(.step(r)) }
-            }
-        }
         switch format {
         case .json: Output.write(LessonOutput.json(session))
-        case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount))
+        case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount, from: start))
         case .ansi, .plain:
-            let md = LessonOutput.markdown(segments, total: session.stepCount)
+            let md = LessonOutput.markdown(segments, total: session.stepCount, from: start)
             Output.write(LessonOutput.terminal(md, color: format == .ansi, width: Terminal.width))
         }
     }
