@@ -14,6 +14,14 @@ public enum LessonChecker {
             do { try parameters.set(entry.key, entry.value) } catch {
                 diagnostics.append(LessonDiagnostic(file: file, line: entry.line, column: 1, error.message))
             }
+            // Pages, slides and notebooks show the title and summary as written: a placeholder
+            // there would print literally.
+            if entry.key == "title" || entry.key == "summary", entry.value.contains("{{") {
+                diagnostics.append(
+                    LessonDiagnostic(
+                        file: file, line: entry.line, column: 1,
+                        "the \(entry.key) is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"))
+            }
         }
         for (key, value) in overrides {
             do { try parameters.set(key, value) } catch {

@@ -84,4 +84,13 @@ import Testing
         let name = Support.lesson("{{" + String(repeating: "a", count: bytes) + "}}\n", front: "title: T")
         #expect(Support.diagnostics(name) == ["t.md:5:1: unknown fact {{" + String(repeating: "a", count: 60) + "…}}"])
     }
+
+    /// The title and summary are shown as written (page titles, the index, notebooks), so a
+    /// placeholder there would print literally.
+    @Test func placeholdersInTheFrontMatterAreReported() {
+        let found = Support.diagnostics(Support.lesson("Fine: {{arch}}.\n", front: "title: A {{arch}} lesson\nsummary: ok"))
+        #expect(found == [
+            "t.md:2:1: the title is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"
+        ])
+    }
 }
