@@ -22,6 +22,8 @@ public struct Cell: Sendable, Equatable {
     public var line: Int
     public var stepLine: Int
     public var stepColumn: Int
+    /// The `#| id:` line, when the cell names itself.
+    public var idOption: CellOption? = nil
 
     /// The value of an option, if given.
     public func option(_ key: String) -> CellOption? { options.first { $0.key == key } }

@@ -14,6 +14,14 @@ public enum LessonChecker {
             do { try parameters.set(entry.key, entry.value) } catch {
                 diagnostics.append(LessonDiagnostic(file: file, line: entry.line, column: 1, error.message))
             }
+            // Pages, slides and notebooks show the title and summary as written: a placeholder
+            // there would print literally.
+            if entry.key == "title" || entry.key == "summary", entry.value.contains("{{") {
+                diagnostics.append(
+                    LessonDiagnostic(
+                        file: file, line: entry.line, column: 1,
+                        "the \(entry.key) is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"))
+            }
         }
         for (key, value) in overrides {
             do { try parameters.set(key, value) } catch {
@@ -24,18 +32,24 @@ public enum LessonChecker {
         var steps: [(Cell, any LessonStep, LessonParameters)] = []
         var available = Set(["lesson"] + LessonParameters.keys)  // names a placeholder may start with
         var producedBy: [String: Int] = [:]  // fact or id → line of the cell that makes it
-        for cell in lesson.cells {
+        for cell in lesson.cells where StepRegistry.type(cell.step) != nil {
             for key in StepRegistry.type(cell.step)?.facts.keys ?? [] where producedBy[key] == nil { producedBy[key] = cell.stepLine }
             if producedBy[cell.id] == nil { producedBy[cell.id] = cell.stepLine }
         }
         var made = Set<AnySlot>()
         var cellSchemas: [String: FactSchema] = [:]  // cell id → its step's facts
         var factSchemas: [String: FactSchema] = [:]  // fact name → the facts of the latest step reporting it
+        var cellWithID: [String: Cell] = [:]
+        var hints: [String: String] = [:]  // "did you mean" per unknown name: a lesson may repeat one thousands of times
 
         for item in lesson.items {
             switch item {
             case .prose(let prose):
-                for p in Template.placeholders(in: prose.markdown, line: prose.line) {
+                let scan = Template.analyse(prose.markdown, line: prose.line)
+                for position in scan.unclosed {
+                    diagnostics.append(LessonDiagnostic(file: file, line: position.line, column: position.column, Template.unclosedMessage))
+                }
+                for p in scan.placeholders {
                     guard let first = p.path.first, !first.isEmpty else {
                         diagnostics.append(LessonDiagnostic(file: file, line: p.line, column: p.column, "empty placeholder {{}}"))
                         continue
@@ -51,15 +65,26 @@ public enum LessonChecker {
                         diagnostics.append(
                             LessonDiagnostic(
                                 file: file, line: p.line, column: p.column,
-                                "{{\(p.path.joined(separator: "."))}} is used before the step that produces it (the cell at line \(later))"))
+                                "{{\(Template.display(p.path))}} is used before the step that produces it (the cell at line \(later))"))
                     } else {
+                        let hint = hints[first] ?? suggestion(first, in: Array(available) + Array(producedBy.keys))
+                        hints[first] = hint
                         diagnostics.append(
-                            LessonDiagnostic(
-                                file: file, line: p.line, column: p.column,
-                                "unknown fact {{\(p.path.joined(separator: "."))}}\(suggestion(first, in: Array(available) + Array(producedBy.keys)))"))
+                            LessonDiagnostic(file: file, line: p.line, column: p.column, "unknown fact {{\(Template.display(p.path))}}\(hint)"))
                     }
                 }
             case .cell(let cell):
+                // Two cells of one step type may share their default id (a citation means the later
+                // one); an id a cell chose must be its own, or {{id.…}} could not tell them apart.
+                if let earlier = cellWithID[cell.id], cell.id != cell.step || earlier.id != earlier.step {
+                    let place = cell.idOption ?? CellOption(key: "step", value: cell.step, line: cell.stepLine, column: cell.stepColumn)
+                    let whose = cell.idOption == nil ? "this cell's default id (its step type)" : "this cell's id"
+                    diagnostics.append(
+                        LessonDiagnostic(
+                            file: file, line: place.line, column: place.column,
+                            "duplicate cell id '\(cell.id)': \(whose) is already the id of the cell at line \(earlier.idOption?.line ?? earlier.stepLine); give each cell its own `#| id:`"))
+                }
+                if cellWithID[cell.id] == nil || cell.id != cell.step { cellWithID[cell.id] = cell }
                 guard let type = StepRegistry.type(cell.step) else {
                     diagnostics.append(
                         LessonDiagnostic(
@@ -105,7 +130,7 @@ public enum LessonChecker {
                 for key in type.facts.keys { factSchemas[key] = type.facts }
             }
         }
-        guard diagnostics.isEmpty else { throw LessonErrors(diagnostics) }
+        guard diagnostics.isEmpty else { throw LessonErrors(LessonDiagnostic.inFileOrder(diagnostics)) }
         return Checked(parameters: parameters, steps: steps)
     }
 
@@ -118,7 +143,7 @@ public enum LessonChecker {
         if let schema = cellSchemas[first] {
             guard path.count > 1 else { return "'\(first)' is a step; name one of its facts: \(schema.keys.joined(separator: ", "))" }
             guard let problem = schema.problem(with: Array(path.dropFirst())) else { return nil }
-            return asFact == .some(nil) ? nil : "step '\(first)' \(problem)"
+            return asFact == .some(nil) ? nil : "step '\(first)': \(problem)"
         }
         return asFact ?? nil
     }

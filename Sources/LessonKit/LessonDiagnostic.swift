@@ -12,6 +12,14 @@ public struct LessonDiagnostic: Error, Sendable, Equatable, CustomStringConverti
         self.message = message
     }
 
+    /// Diagnostics sorted by position (line 0, a `--set` value, first), keeping the order of
+    /// those at the same place.
+    public static func inFileOrder(_ diagnostics: [LessonDiagnostic]) -> [LessonDiagnostic] {
+        diagnostics.enumerated().sorted { a, b in
+            (a.element.line, a.element.column, a.offset) < (b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+    }
+
     /// `file:line:column: message`; a problem with no position (line 0: a `--set` value, a missing
     /// built-in lesson) is `file: message`.
     public var description: String { line == 0 ? "\(file): \(message)" : "\(file):\(line):\(column): \(message)" }
@@ -39,8 +47,12 @@ func nearest(_ word: String, in candidates: [String]) -> String? {
         }
         return a.isEmpty ? b.count : b.isEmpty ? a.count : row[b.count]
     }
-    let scored = candidates.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, min(3, word.count / 3)) else { return nil }
+    // Names more than three letters longer or shorter are never close, and the distance of a long
+    // (hostile) word would cost its length times each candidate's.
+    let length = word.count
+    let close = candidates.filter { abs($0.count - length) <= 3 }
+    let scored = close.map { ($0, distance(Array(word.lowercased()), Array($0.lowercased()))) }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, min(3, length / 3)) else { return nil }
     return best.0
 }
 

@@ -41,24 +41,36 @@ public enum LessonParser {
             file: file, line: 1, "file is \(size.map(String.init) ?? "more than \(maxBytes)") bytes; lessons are limited to \(maxBytes) bytes")
     }
 
-    /// Parses lesson bytes; `file` names it in diagnostics.
+    /// Parses lesson bytes; `file` names it in diagnostics. Bytes that are not UTF-8 are reported
+    /// at their own line and column, and the rest of the lesson is still checked (read with U+FFFD
+    /// in their place), so one bad byte does not hide the other problems.
     public static func parse(_ data: Data, file: String) throws(LessonErrors) -> Lesson {
         guard data.count <= maxBytes else { throw LessonErrors([tooBig(data.count, file: file)]) }
-        guard let text = String(data: data, encoding: .utf8) else {
-            let line = firstInvalidUTF8Line(data)
-            throw LessonErrors([LessonDiagnostic(file: file, line: line, "not valid UTF-8 text; save the lesson as UTF-8")])
+        if let text = String(data: data, encoding: .utf8) { return try parse(text, file: file) }
+        let bytes = [UInt8](data)
+        let problems = UTF8Check.problems(bytes).map {
+            LessonDiagnostic(file: file, line: $0.line, column: $0.column, "not valid UTF-8: \($0.reason); save the lesson as UTF-8")
         }
-        return try parse(text, file: file)
+        // Foundation refused the bytes, so something is wrong even if the check above found nothing.
+        let diagnostics = problems.isEmpty ? [LessonDiagnostic(file: file, line: 1, "not valid UTF-8 text; save the lesson as UTF-8")] : problems
+        return try parse(String(decoding: bytes, as: UTF8.self), file: file, diagnostics: diagnostics)
     }
 
-    /// Parses lesson text.
+    /// Parses lesson text. Every problem is reported at once: when the structure has problems
+    /// (front matter, cells), `LessonChecker` still checks what did parse, and all of it is thrown
+    /// together, in file order.
     public static func parse(_ text: String, file: String) throws(LessonErrors) -> Lesson {
-        var diagnostics: [LessonDiagnostic] = []
+        try parse(text, file: file, diagnostics: [])
+    }
+
+    static func parse(_ text: String, file: String, diagnostics earlier: [LessonDiagnostic]) throws(LessonErrors) -> Lesson {
+        var diagnostics = earlier
         let lines = splitLines(text)
         guard lines.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
-            throw LessonErrors([LessonDiagnostic(file: file, line: 1, "the lesson is empty; expected front matter (--- title: … ---) and cells")])
+            throw LessonErrors(earlier + [LessonDiagnostic(file: file, line: 1, "the lesson is empty; expected front matter (--- title: … ---) and cells")])
         }
-        let (front, bodyStart) = frontMatter(lines, file: file, into: &diagnostics)
+        let front = frontMatter(lines, file: file, into: &diagnostics)
+        let bodyStart = front.bodyStart
         let body = lines[bodyStart...].joined(separator: "\n")
         let document = CommonMark.parse(body)
         var items: [LessonItem] = []
@@ -71,11 +83,14 @@ public enum LessonParser {
             }
         }
         for block in document.blocks {
-            guard case .codeBlock(let info, let literal, let fenced) = block.kind, fenced,
-                literal.split(separator: "\n", omittingEmptySubsequences: false).first?.hasPrefix("#|") == true
-            else { continue }
+            guard case .codeBlock(let info, let literal, let fenced) = block.kind, fenced else { continue }
             let start = block.range.start.line + bodyStart
             let end = block.range.end.line + bodyStart
+            let isCell = literal.split(separator: "\n", omittingEmptySubsequences: false).first?.hasPrefix("#|") == true
+            if let problem = FenceCheck.unclosed(lines, start: start, end: end, isCell: isCell) {
+                diagnostics.append(LessonDiagnostic(file: file, line: start, column: block.range.start.column, problem))
+            }
+            guard isCell else { continue }
             flushProse(upTo: start)
             if let cell = cell(info: info, literal: literal, fenceLine: start, fenceColumn: block.range.start.column, file: file, into: &diagnostics) {
                 items.append(.cell(cell))
@@ -83,12 +98,17 @@ public enum LessonParser {
             proseStart = end + 1
         }
         flushProse(upTo: lines.count + 1)
-        if !front.contains(where: { $0.key == "title" }) && diagnostics.isEmpty {
+        if front.closed && !front.entries.contains(where: { $0.key == "title" }) {
             diagnostics.append(LessonDiagnostic(file: file, line: 1, "front matter has no title (add `title: …` between --- lines)"))
         }
-        guard diagnostics.isEmpty else { throw LessonErrors(diagnostics) }
         let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        return Lesson(file: file, name: name, front: front, items: items)
+        let lesson = Lesson(file: file, name: name, front: front.entries, items: items)
+        guard diagnostics.isEmpty else {
+            // A structural slip must not hide the rest: check what did parse, and report it all.
+            do { _ = try LessonChecker.check(lesson) } catch { diagnostics += error.diagnostics }
+            throw LessonErrors(LessonDiagnostic.inFileOrder(diagnostics))
+        }
+        return lesson
     }
 
     /// Splits at line endings as cmark counts them (LF, CRLF and a lone CR), so that cmark's line
@@ -112,43 +132,65 @@ public enum LessonParser {
         return lines
     }
 
-    /// `---` / `key: value` lines / `---` at the top of the file.
-    static func frontMatter(_ lines: [String], file: String, into diagnostics: inout [LessonDiagnostic]) -> ([ParameterEntry], Int) {
+    /// The front matter as parsed: its entries, where the body starts (0-based line index), and
+    /// whether it had both `---` lines.
+    struct FrontMatter {
+        var entries: [ParameterEntry]
+        var bodyStart: Int
+        var closed: Bool
+    }
+
+    /// `---` / `key: value` lines / `---` at the top of the file. Without the closing line, the
+    /// front matter is taken to end at its first blank or non-`key: value` line, so that the body
+    /// after it is still checked.
+    static func frontMatter(_ lines: [String], file: String, into diagnostics: inout [LessonDiagnostic]) -> FrontMatter {
         guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else {
             diagnostics.append(LessonDiagnostic(file: file, line: 1, "a lesson starts with front matter: a line '---', `key: value` lines (title first), and '---'"))
-            return ([], 0)
+            return FrontMatter(entries: [], bodyStart: 0, closed: false)
         }
-        guard let close = lines.indices.dropFirst().first(where: { ["---", "..."].contains(lines[$0].trimmingCharacters(in: .whitespaces)) }) else {
-            diagnostics.append(LessonDiagnostic(file: file, line: 1, "front matter is not closed: expected a line '---' after the parameters"))
-            return ([], lines.count)
+        let closing = lines.indices.dropFirst().first { ["---", "..."].contains(lines[$0].trimmingCharacters(in: .whitespaces)) }
+        var end = closing ?? lines.count
+        if closing == nil {
+            end = lines.indices.dropFirst().first { i in
+                let trimmed = lines[i].trimmingCharacters(in: .whitespaces)
+                return trimmed.isEmpty || (!trimmed.hasPrefix("#") && !trimmed.contains(":"))
+            } ?? lines.count
+            let stop = end < lines.count ? " (it runs up to line \(end), and the body is read from line \(end + 1))" : ""
+            diagnostics.append(LessonDiagnostic(file: file, line: 1, "front matter is not closed: expected a line '---' after the parameters\(stop)"))
         }
         var entries: [ParameterEntry] = []
-        for i in 1..<close {
+        var firstLine: [String: Int] = [:]
+        for i in 1..<max(1, end) {
             let raw = lines[i]
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let colon = raw.firstIndex(of: ":") else {
-                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "expected `key: value` in the front matter, got '\(trimmed)'"))
+                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "expected `key: value` in the front matter, got '\(Self.clipped(trimmed))'"))
                 continue
             }
             let key = raw[..<colon].trimmingCharacters(in: .whitespaces)
             let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "'\(key)' is not a parameter name (letters, digits and _)"))
+                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "'\(Self.clipped(key))' is not a parameter name (letters, digits and _)"))
                 continue
             }
-            if let first = entries.first(where: { $0.key == key }) {
-                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "duplicate key '\(key)' (first set on line \(first.line))"))
+            if let first = firstLine[key] {
+                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "duplicate key '\(Self.clipped(key))' (first set on line \(first))"))
                 continue
             }
+            firstLine[key] = i + 1
             entries.append(ParameterEntry(key: key, value: value, line: i + 1))
         }
-        return (entries, close + 1)
+        return FrontMatter(entries: entries, bodyStart: closing.map { $0 + 1 } ?? end, closed: closing != nil)
     }
+
+    /// Text from the lesson cut to a readable length for a message.
+    static func clipped(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }
 
     /// Splits a cell's `#|` option lines from its code.
     static func cell(info: String, literal: String, fenceLine: Int, fenceColumn: Int, file: String, into diagnostics: inout [LessonDiagnostic]) -> Cell? {
         var options: [CellOption] = []
+        var seen = Set<String>()
         var codeLines: [String] = []
         var inOptions = true
         var step: CellOption?
@@ -159,15 +201,15 @@ public enum LessonParser {
             if inOptions && line.hasPrefix("#|") {
                 let content = line.dropFirst(2)
                 guard let colon = content.firstIndex(of: ":") else {
-                    diagnostics.append(LessonDiagnostic(file: file, line: lineNumber, column: 4, "expected `#| key: value`, got '\(line)'"))
+                    diagnostics.append(LessonDiagnostic(file: file, line: lineNumber, column: 4, "expected `#| key: value`, got '\(clipped(line))'"))
                     continue
                 }
                 let key = content[..<colon].trimmingCharacters(in: .whitespaces)
                 let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 let column = fenceColumn + 2 + (content.distance(from: content.startIndex, to: content.firstIndex { $0 != " " } ?? content.startIndex))
                 let option = CellOption(key: key, value: value, line: lineNumber, column: column)
-                if options.contains(where: { $0.key == key }) || (key == "step" && step != nil) || (key == "id" && id != nil) {
-                    diagnostics.append(LessonDiagnostic(file: file, line: lineNumber, column: column, "option '\(key)' is given twice in this cell"))
+                guard seen.insert(key).inserted else {
+                    diagnostics.append(LessonDiagnostic(file: file, line: lineNumber, column: column, "option '\(clipped(key))' is given twice in this cell"))
                     continue
                 }
                 switch key {
@@ -188,20 +230,6 @@ public enum LessonParser {
         return Cell(
             step: step.value, id: id?.value ?? step.value, options: options, code: codeLines.joined(separator: "\n"),
             language: info.split(separator: " ").first.map(String.init) ?? "", line: fenceLine, stepLine: step.line,
-            stepColumn: step.column)
-    }
-
-    static func firstInvalidUTF8Line(_ data: Data) -> Int {
-        var line = 1
-        var i = data.startIndex
-        while i < data.endIndex {
-            let b = data[i]
-            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
-            if length == 0 || i + length > data.endIndex { return line }
-            if (1..<length).contains(where: { data[i + $0] >> 6 != 0b10 }) { return line }
-            if b == 0x0A { line += 1 }
-            i += length
-        }
-        return line
+            stepColumn: step.column, idOption: id)
     }
 }

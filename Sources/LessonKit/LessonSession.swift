@@ -106,21 +106,13 @@ public final class LessonSession {
     /// True once every cell ran.
     public var finished: Bool { results.count == steps.count }
 
-    /// Runs all cells and returns the lesson as the reader sees it, prose resolved. With `start`
-    /// above 1 the cells before it still run (their results feed later ones) but only what stands
-    /// from the prose just before cell `start` on is returned.
-    public func runAll(from start: Int = 1) throws(LessonDiagnostic) -> [RunSegment] {
+    /// Runs all cells and returns the lesson as the reader sees it, prose resolved.
+    public func runAll() throws(LessonDiagnostic) -> [RunSegment] {
         var segments: [RunSegment] = []
-        var cellsSeen = 0
         for item in lesson.items {
             switch item {
-            case .prose(let p):
-                let text = try resolve(p)
-                if cellsSeen >= start - 1 { segments.append(.prose(text)) }
-            case .cell:
-                cellsSeen += 1
-                let result = try runNext()
-                if cellsSeen >= start { segments.append(.step(result)) }
+            case .prose(let p): segments.append(.prose(try resolve(p)))
+            case .cell: segments.append(.step(try runNext()))
             }
         }
         return segments

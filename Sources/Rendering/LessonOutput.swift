@@ -16,18 +16,30 @@ public enum LessonOutput {
 
     /// A step as Markdown: heading, the fastai code, then what it computed.
     public static func markdown(_ r: StepResult, of total: Int) -> String {
-        let fence = r.cell.code.contains("```") ? "~~~~" : "```"
-        return "#### \(MarkdownEscaping.escape(heading(r, of: total)))\n\n\(fence)\(r.cell.language.isEmpty ? "python" : r.cell.language)\n\(r.cell.code)\n\(fence)\n\n\(r.markdown)"
+        markdown(LessonParts.Step(result: r, lead: "", tail: ""), of: total)
     }
 
-    /// The whole run as one Markdown document.
-    public static func markdown(_ segments: [RunSegment], total: Int) -> String {
-        segments.map {
-            switch $0 {
-            case .prose(let text): text.trimmingCharacters(in: .newlines) + "\n"
-            case .step(let r): markdown(r, of: total)
-            }
-        }.joined(separator: "\n")
+    /// A step with its prose, in reading order: header, the lesson's words leading to it, the
+    /// fastai code, what it computed, and the words that explain the result.
+    public static func markdown(_ step: LessonParts.Step, of total: Int) -> String {
+        let r = step.result
+        let fence = r.cell.code.contains("```") ? "~~~~" : "```"
+        var out = "#### \(MarkdownEscaping.escape(heading(r, of: total)))\n\n"
+        if !step.lead.isEmpty { out += step.lead + "\n\n" }
+        out += "\(fence)\(r.cell.language.isEmpty ? "python" : r.cell.language)\n\(r.cell.code)\n\(fence)\n\n\(r.markdown)"
+        if !step.tail.isEmpty { out += (out.hasSuffix("\n") ? "\n" : "\n\n") + step.tail + "\n" }
+        return out
+    }
+
+    /// The whole run as one Markdown document, from step `start` on (the introduction only when
+    /// starting at the first step). Prose is grouped with its step as `LessonParts` says.
+    public static func markdown(_ segments: [RunSegment], total: Int, from start: Int = 1) -> String {
+        let parts = LessonParts(segments)
+        var pieces: [String] = []
+        if start <= 1 && !parts.intro.isEmpty { pieces.append(parts.intro + "\n") }
+        for step in parts.steps where step.result.index >= start { pieces.append(markdown(step, of: total)) }
+        if !parts.outro.isEmpty { pieces.append(parts.outro + "\n") }
+        return pieces.joined(separator: "\n")
     }
 
     /// Markdown shown in a terminal, with or without colour.

@@ -3,11 +3,11 @@ import Markup
 
 /// A lesson cut into what a page shows: an introduction, one section per step, a closing part.
 ///
-/// Prose between two cells usually finishes talking about the first cell and then, from a
-/// heading on, introduces the next one. So each such chunk is split at its last heading (level
-/// 2 or deeper): what stands before it closes the previous step's section, the heading and what
-/// follows open the next one, and the heading becomes that section's title. Prose after the last
-/// cell is split at its first heading instead, into the last step's closing words and an outro.
+/// Which prose goes with which step is `LessonParts`' rule (the terminal uses the same one): a
+/// chunk between two cells is split at its last heading (level 2 or deeper), the part before it
+/// closing the previous step's section, the heading and the rest opening the next one, whose
+/// title the heading becomes. Prose after the last cell is split at its first heading instead,
+/// into the last step's closing words and an outro.
 public struct LessonSections: Sendable {
     /// One step's section.
     public struct Step: Sendable {
@@ -30,42 +30,22 @@ public struct LessonSections: Sendable {
     public var outro: [Block] = []
 
     public init(_ segments: [RunSegment]) {
-        var pending: [Block] = []
-        var seenStep = false
-        for segment in segments {
-            switch segment {
-            case .prose(let text):
-                pending += CommonMark.parse(text).blocks
-            case .step(let r):
-                if !seenStep, let first = pending.first, case .heading(1, let inlines) = first.kind {
-                    title = inlines
-                    pending.removeFirst()
-                }
-                let cut = pending.lastIndex { if case .heading(let level, _) = $0.kind { level >= 2 } else { false } }
-                let before = Array(pending[..<(cut ?? pending.count)])
-                var lead = Array(pending[(cut ?? pending.count)...])
-                if seenStep { steps[steps.count - 1].tail = before } else { intro = before }
-                var heading: [Inline]?
-                if let first = lead.first, case .heading(_, let inlines) = first.kind {
-                    heading = inlines
-                    lead.removeFirst()
-                }
-                steps.append(Step(result: r, heading: heading, lead: lead, tail: []))
-                pending = []
-                seenStep = true
-            }
+        let parts = LessonParts(segments)
+        intro = CommonMark.parse(parts.intro).blocks
+        if let first = intro.first, case .heading(1, let inlines) = first.kind {
+            title = inlines
+            intro.removeFirst()
         }
-        guard seenStep else {
-            if let first = pending.first, case .heading(1, let inlines) = first.kind {
-                title = inlines
-                pending.removeFirst()
+        steps = parts.steps.map { part in
+            var lead = CommonMark.parse(part.lead).blocks
+            var heading: [Inline]?
+            if let first = lead.first, case .heading(_, let inlines) = first.kind {
+                heading = inlines
+                lead.removeFirst()
             }
-            intro = pending
-            return
+            return Step(result: part.result, heading: heading, lead: lead, tail: CommonMark.parse(part.tail).blocks)
         }
-        let cut = pending.firstIndex { if case .heading(let level, _) = $0.kind { level >= 2 } else { false } }
-        steps[steps.count - 1].tail = Array(pending[..<(cut ?? pending.count)])
-        outro = Array(pending[(cut ?? pending.count)...])
+        outro = CommonMark.parse(parts.outro).blocks
     }
 
     /// Blocks with every heading moved down to at least `level`, so a page's outline stays

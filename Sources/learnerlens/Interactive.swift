@@ -18,10 +18,23 @@ private func restoreTerminal() {
 }
 
 /// Step-by-step mode: show a step's code, wait for a key, run it, show the result.
-struct Interactive {
+///
+/// A step reads as in every other output (`LessonParts`): its header, the prose leading to it, the
+/// code; once run, its result and the prose that explains it — the words after the cell, up to the
+/// next step's heading, which may cite what the step just computed.
+final class Interactive {
     let session: LessonSession
     let color: Bool
     let start: Int
+    /// The prose before cell `i` (1-based; `stepCount + 1` is the closing prose), resolved once,
+    /// right before cell `i` runs, so going back shows the same words.
+    private var gaps: [Int: String] = [:]
+
+    init(session: LessonSession, color: Bool, start: Int) {
+        self.session = session
+        self.color = color
+        self.start = start
+    }
 
     func run() throws {
         enterRawMode()
@@ -29,6 +42,13 @@ struct Interactive {
         var current = start
         // Steps before --step run silently so the notebook state is there.
         while session.results.count < current - 1 { try session.runNext() }
+        if current == 1 {
+            // The notes under the title: which fastai the code shows (the weights are known only once
+            // create_body has run, and its result says which it loaded).
+            var intro = LessonParts.splitBetweenCells(try gap(before: 1)).before
+            if case .prose(let text)? = HeaderNotes.inserted(version: session.versionNote, weights: [], into: [.prose(intro)]).first { intro = text }
+            if !intro.isEmpty { Output.write(render(intro)) }
+        }
         try show(current)
         while true {
             switch readKey() {
@@ -43,9 +63,11 @@ struct Interactive {
                     let r = try session.runNext()
                     Output.write(render(r.markdown))
                     Output.write(style("(\(String(format: "%.2f", r.seconds)) s)\n", dim: true))
+                    try writeTail(of: current)
                 }
                 if current == session.stepCount {
-                    for p in session.closingProse { Output.write(render(try session.resolve(p))) }
+                    let outro = LessonParts.splitAfterLastCell(try gap(before: current + 1)).outro
+                    if !outro.isEmpty { Output.write(render(outro)) }
                     Output.write(style("\nLesson finished: \(session.stepCount) steps.\n", dim: true))
                     return
                 }
@@ -57,19 +79,39 @@ struct Interactive {
         }
     }
 
-    /// The step's header, the prose before it, its code, and its result if it already ran.
+    /// The resolved prose between cell `index - 1` and cell `index`.
+    func gap(before index: Int) throws -> String {
+        if let text = gaps[index] { return text }
+        let chunks = index > session.stepCount ? session.closingProse : session.prose(before: index)
+        let text = try chunks.map { try session.resolve($0) }.joined(separator: "\n\n")
+        gaps[index] = text
+        return text
+    }
+
+    /// The words after step `index` that belong to it (they may cite its facts, so only once it ran).
+    func tail(of index: Int) throws -> String {
+        let after = try gap(before: index + 1)
+        return index == session.stepCount ? LessonParts.splitAfterLastCell(after).tail : LessonParts.splitBetweenCells(after).before
+    }
+
+    func writeTail(of index: Int) throws {
+        let text = try tail(of: index)
+        if !text.isEmpty { Output.write(render(text)) }
+    }
+
+    /// The step's header, the prose leading to it, its code, and its result and explanation if it already ran.
     func show(_ index: Int) throws {
         let cell = session.cells[index - 1]
         let width = Terminal.width
-        var md = ""
-        for p in session.prose(before: index) { md += try session.resolve(p) + "\n\n" }
-        if index == 1, case .prose(let text)? = HeaderNotes.inserted(version: session.versionNote, weights: [], into: [.prose(md)]).first { md = text + "\n\n" }
+        var md = LessonParts.splitBetweenCells(try gap(before: index)).lead
         Output.write("\n" + style(String(repeating: "─", count: width), dim: true) + "\n")
         Output.write(style("Step \(index)/\(session.stepCount) · \(cell.step)", dim: false) + "\n")
+        if !md.isEmpty { md += "\n\n" }
         md += "```python\n\(cell.code)\n```\n"
         Output.write(render(md))
         if session.results.count >= index {
             Output.write(render(session.results[index - 1].markdown))
+            try writeTail(of: index)
             Output.write(style("[Enter] next · [b] back · [q] quit\n", dim: true))
         } else {
             Output.write(style("[Enter] run · [b] back · [q] quit\n", dim: true))

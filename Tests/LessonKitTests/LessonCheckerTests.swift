@@ -48,4 +48,49 @@ import Testing
         }
         #expect(throws: LessonErrors.self) { try LessonChecker.check(lesson, overrides: [("batch_size", "64"), ("image_size", "1024")]) }
     }
+
+    @Test func aDuplicateCellIdNamesBothLines() {
+        let cell = { (step: String, id: String?) in "```python\n#| step: \(step)\n" + (id.map { "#| id: \($0)\n" } ?? "") + "x\n```\n\n" }
+        let found = Support.diagnostics(
+            Support.lesson(cell("data", nil) + cell("cnn_config", "look") + cell("create_body", "look") + cell("num_features", "data")))
+        #expect(found == [
+            "t.md:21:4: duplicate cell id 'look': this cell's id is already the id of the cell at line 15; give each cell its own `#| id:`",
+            "t.md:27:4: duplicate cell id 'data': this cell's id is already the id of the cell at line 9; give each cell its own `#| id:`",
+        ])
+    }
+
+    /// Two cells of one step type may keep their default id: a citation means the later one.
+    @Test func twoCellsOfOneTypeMayShareTheDefaultId() throws {
+        let source = Support.lesson(
+            "```python\n#| step: data\nx\n```\n\n```python\n#| step: data\n#| id: data\nx\n```\n\nThere are {{data.c}}.\n")
+        #expect(Support.diagnostics(source) == [])
+    }
+
+    /// The case: `{{` that never closes printed literally and passed check.
+    @Test func anUnclosedPlaceholderIsReported() {
+        let found = Support.diagnostics(Support.lesson("The arch is {{arch, and {{arch}} is fine.\n"))
+        #expect(found == ["t.md:8:13: \(Template.unclosedMessage)"])
+    }
+
+    /// Lines that took minutes (a 200 KB line of `{{` took 95 s) are checked in one pass and say
+    /// what is wrong once per line. Time is not asserted (machines differ); the suite's run time is
+    /// the measurement.
+    @Test(arguments: [200_000, LessonParser.maxBytes - 40])
+    func pathologicalLinesAreCheckedOnce(bytes: Int) {
+        let openings = Support.lesson(String(repeating: "{{", count: bytes / 2) + "\n", front: "title: T")
+        #expect(Support.diagnostics(openings) == ["t.md:5:1: \(Template.unclosedMessage)"])
+        let braces = Support.lesson(String(repeating: "{", count: bytes) + "\n", front: "title: T")
+        #expect(Support.diagnostics(braces) == ["t.md:5:1: \(Template.unclosedMessage)"])
+        let name = Support.lesson("{{" + String(repeating: "a", count: bytes) + "}}\n", front: "title: T")
+        #expect(Support.diagnostics(name) == ["t.md:5:1: unknown fact {{" + String(repeating: "a", count: 60) + "…}}"])
+    }
+
+    /// The title and summary are shown as written (page titles, the index, notebooks), so a
+    /// placeholder there would print literally.
+    @Test func placeholdersInTheFrontMatterAreReported() {
+        let found = Support.diagnostics(Support.lesson("Fine: {{arch}}.\n", front: "title: A {{arch}} lesson\nsummary: ok"))
+        #expect(found == [
+            "t.md:2:1: the title is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"
+        ])
+    }
 }

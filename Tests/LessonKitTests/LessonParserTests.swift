@@ -38,8 +38,59 @@ import Testing
         data.append(contentsOf: [0xFF, 0xFE, 0x0A])
         #expect(throws: LessonErrors.self) { try LessonParser.parse(data, file: "bad.md") }
         do { _ = try LessonParser.parse(data, file: "bad.md") } catch {
-            #expect(error.description == "bad.md:5:1: not valid UTF-8 text; save the lesson as UTF-8")
+            #expect(error.description == "bad.md:5:1: not valid UTF-8: byte 0xFF never appears in UTF-8; save the lesson as UTF-8")
         }
+    }
+
+    /// Each kind of invalid UTF-8 at its own line and column (the old check let overlong forms and
+    /// surrogates through to the last line, and counted only LF as a line ending).
+    @Test(arguments: [
+        ([0xC0, 0xAF], "byte 0xC0 starts an overlong encoding"),
+        ([0xE0, 0x80, 0xAF], "bytes 0xE0 0x80 start an overlong encoding"),
+        ([0xF0, 0x80, 0x80, 0xAF], "bytes 0xF0 0x80 start an overlong encoding"),
+        ([0xED, 0xA0, 0x80], "bytes 0xED 0xA0 start a UTF-16 surrogate"),
+        ([0xED, 0xBF, 0xBF], "bytes 0xED 0xBF start a UTF-16 surrogate"),
+        ([0xF4, 0x90, 0x80, 0x80], "bytes 0xF4 0x90 start a code point above U+10FFFF"),
+        ([0xF5, 0x80, 0x80, 0x80], "byte 0xF5 starts a code point above U+10FFFF"),
+        ([0xE2, 0x82, 0x20], "the 3-byte sequence starting with 0xE2 is cut short after 2 bytes"),
+        ([0xBF], "byte 0xBF continues a sequence that never started"),
+    ] as [([UInt8], String)])
+    func invalidUTF8IsReportedWhereItStands(bytes: [UInt8], reason: String) throws {
+        for ending in ["\n", "\r\n", "\r"] {
+            var data = Data("---\(ending)title: x\(ending)---\(ending)\(ending)ab ".utf8)
+            data.append(contentsOf: bytes)
+            data.append(contentsOf: Data(" cd\(ending)\(ending)More prose.\(ending)Last line.\(ending)".utf8))
+            let error = try #require(throws: LessonErrors.self) { try LessonParser.parse(data, file: "bad.md") }
+            #expect(error.diagnostics.count == 1)
+            #expect(error.description.hasPrefix("bad.md:5:4: not valid UTF-8: \(reason)"), "\(error)")
+        }
+    }
+
+    @Test func everyValidCodePointIsAccepted() throws {
+        // 2-, 3- and 4-byte forms at the edges of the ranges the invalid ones border.
+        let text = "---\ntitle: é € \u{D7FF} \u{E000} \u{FFFD} 😀 \u{10000} \u{10FFFF}\n---\n"
+        let lesson = try LessonParser.parse(Data(text.utf8), file: "ok.md")
+        #expect(lesson.title.hasSuffix("\u{10FFFF}"))
+    }
+
+    /// A cell opened with four backticks is not closed by three (CommonMark): it would run to the end
+    /// of the file and show the next cells as its code.
+    @Test func aCellThatNeverClosesSaysWhatItSwallowed() {
+        let found = Support.diagnostics(
+            Support.lesson("````python\n#| step: data\ndata = ...\n```\n\nProse.\n\n```python\n#| step: cnn_config\nx\n```\n"))
+        #expect(found == [
+            "t.md:8:1: this cell, opened with ````, is never closed: the fence on line 11 is shorter (4 backticks are needed to close it), so it runs to the end of the file and swallows the 1 cell after it (line 15); close it with a line of at least 4 backticks"
+        ])
+    }
+
+    /// A front-matter slip used to stop everything; now the values and the body are still checked.
+    @Test func aFrontMatterErrorDoesNotHideTheRest() {
+        let found = Support.diagnostics("---\ntitle: T\nno colon\nclasses: -1\n---\n\nSee {{nope}}.\n")
+        #expect(found == [
+            "t.md:3:1: expected `key: value` in the front matter, got 'no colon'",
+            "t.md:4:1: classes must be between 1 and 100000, got -1",
+            "t.md:7:5: unknown fact {{nope}}",
+        ])
     }
 
     @Test func hugeDataIsRefusedBeforeParsing() {

@@ -28,4 +28,51 @@ import Testing
         #expect(found.map(\.path) == [["a", "b", "0"], ["c"]])
         #expect(found.map(\.inCode) == [false, true])
     }
+
+    @Test func unclosedOpeningsAreFoundAtTheirByteColumn() {
+        let scan = Template.analyse("a {{b\n{{c}} {{d\né {{x", line: 5)
+        #expect(scan.unclosed.map(\.description) == ["5:3", "6:7", "7:4"])
+        #expect(scan.placeholders.map(\.path) == [["c"]])
+    }
+
+    /// `{{a {{b}}`: the first `{{` reaches another `{{` before any `}}`, so it is the unclosed one.
+    @Test func anOpeningBeforeAnotherOpeningIsUnclosed() {
+        let scan = Template.analyse("{{a {{b}} and {{{{{{c}}", line: 1)
+        #expect(scan.unclosed.map(\.column) == [1, 15])
+        #expect(scan.placeholders.map(\.path) == [["b"], ["c"]])
+        #expect(scan.placeholders.map(\.column) == [5, 19])
+    }
+
+    @Test func aBackslashMakesALiteralOpening() throws {
+        #expect(Template.analyse("\\{{x}} and \\{{ alone", line: 1) == Template.Scan())
+        #expect(try resolve("\\{{x}}", .int(1)) == "\\{{x}}")
+    }
+
+    @Test func resolvingAnUnclosedOpeningFails() {
+        do {
+            _ = try Template.resolve("ok {{x}} and {{y", line: 3, file: "t.md") { _ in .success(.int(1)) }
+            Issue.record("must fail")
+        } catch {
+            #expect(error.description == "t.md:3:14: \(Template.unclosedMessage)")
+        }
+    }
+
+    /// CommonMark: a fence closes only with a run of its own character at least as long.
+    @Test func aShorterFenceDoesNotCloseALongerOne() {
+        let found = Template.placeholders(in: "````\n```\n{{a}}\n````\n{{b}}\n~~~\n{{c}}\n```\n~~~\n{{d}}", line: 1)
+        #expect(found.map(\.inCode) == [true, false, true, false])
+    }
+
+    /// The scan reads each byte once: lines that used to take minutes (every `{{` searched the rest
+    /// of the line for its `}}`) are one diagnostic each.
+    @Test func pathologicalLinesScanInOnePass() {
+        let openings = String(repeating: "{{", count: 500_000)
+        #expect(Template.analyse(openings, line: 1).unclosed.map(\.description) == ["1:1"])
+        let chained = String(repeating: "{{a", count: 300_000) + "}}"
+        let scan = Template.analyse(chained, line: 1)
+        #expect(scan.unclosed.map(\.description) == ["1:1"])
+        #expect(scan.placeholders.map(\.column) == [899_998])
+        let ticks = "a" + String(repeating: "`", count: 1_000_000) + "{{x}}"
+        #expect(Template.placeholders(in: ticks, line: 1).map(\.inCode) == [true])
+    }
 }

@@ -99,4 +99,34 @@ import Testing
         let after = try String(contentsOfFile: "/tmp/\(socket).after", encoding: .utf8)
         #expect(after.contains(" icanon") && after.contains(" echo "))
     }
+
+    /// The prose after a cell explains that cell's result: it shows with the step once it ran, not
+    /// under the next step's header (it used to: the next step printed the prose before it), and
+    /// going back shows it again.
+    @Test(.enabled(if: tmuxPath != nil)) func theExplanationStaysWithItsStep() throws {
+        let lesson = CLI.root.appendingPathComponent("Tests/LessonKitTests/Fixtures/small.md").path
+        let command = "LEARNERLENS_WEIGHTS=/nonexistent NO_COLOR=1 '\(CLI.binary.path)' run '\(lesson)'; echo DONE; sleep 30"
+        try tmux(["new-session", "-d", "-s", "ll", "-x", "100", "-y", "60", command])
+        defer { _ = try? tmux(["kill-server"]) }
+        #expect(try waitFor("[Enter] run"))
+        let first = try screen()
+        // The lesson's title is the introduction, above the first header; the explanation is not there yet.
+        #expect(try #require(first.range(of: "A small lesson")).lowerBound < #require(first.range(of: "Step 1/12 · data")).lowerBound)
+        #expect(!first.contains("There are 5 classes"))
+        try tmux(["send-keys", "-t", "ll", "Enter"])
+        #expect(try waitFor("Step 2/12 · cnn_config"))
+        let ran = try screen()
+        let result = try #require(ran.range(of: "data.c = 5 classes"))
+        let explanation = try #require(ran.range(of: "There are 5 classes and the lesson's arch is resnet18."))
+        let next = try #require(ran.range(of: "Step 2/12 · cnn_config"))
+        #expect(result.upperBound < explanation.lowerBound && explanation.upperBound < next.lowerBound)
+        #expect(!ran[next.upperBound...].contains("There are 5 classes"))
+        try tmux(["send-keys", "-t", "ll", "b"])
+        #expect(try waitFor("[Enter] next"))
+        let back = try screen()
+        let header = try #require(back.range(of: "Step 1/12 · data", options: .backwards))
+        #expect(back[header.upperBound...].contains("There are 5 classes"))
+        try tmux(["send-keys", "-t", "ll", "q"])
+        #expect(try waitFor("DONE"))
+    }
 }

@@ -104,6 +104,17 @@ import Testing
         #expect(directory.status == 1 && directory.stderr.contains("is a directory"))
     }
 
+    /// `check` prints the whole list for a lesson broken in many ways at once (front matter, bytes,
+    /// placeholders, fences), exactly as the malformed corpus expects it.
+    @Test func checkReportsEveryProblemAtOnce() throws {
+        let folder = CLI.root.appendingPathComponent("Tests/LessonKitTests/Fixtures/malformed")
+        let file = folder.appendingPathComponent("everything-at-once.md").path
+        let r = try CLI.run(["check", file])
+        #expect(r.status == 1)
+        let expected = try String(contentsOf: folder.appendingPathComponent("everything-at-once.expected"), encoding: .utf8)
+        #expect(r.stderr.replacingOccurrences(of: file, with: "everything-at-once.md") == expected)
+    }
+
     /// The case: a lesson whose image_size is too small for its arch. `check` cannot know
     /// (it runs no tensors); `run` stops at the failing step's line, names the layer in PyTorch's
     /// words and the line that set image_size. resnet34 itself takes 8×8, as in PyTorch.

@@ -52,13 +52,15 @@ struct Run: ParsableCommand {
     }
 
     func runStraight(_ session: LessonSession, format: LessonFormat) throws {
-        var segments = try session.runAll(from: step ?? 1)
+        // Every step runs (later ones need the earlier results); output starts at --step.
+        var segments = try session.runAll()
         segments = HeaderNotes.inserted(version: session.versionNote, weights: session.weightsUsed, into: segments)
+        let start = step ?? 1
         switch format {
         case .json: Output.write(LessonOutput.json(session))
-        case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount))
+        case .markdown: Output.write(LessonOutput.markdown(segments, total: session.stepCount, from: start))
         case .ansi, .plain:
-            let md = LessonOutput.markdown(segments, total: session.stepCount)
+            let md = LessonOutput.markdown(segments, total: session.stepCount, from: start)
             Output.write(LessonOutput.terminal(md, color: format == .ansi, width: Terminal.width))
         }
     }
