@@ -145,6 +145,15 @@ public enum LessonChecker {
             guard let problem = schema.problem(with: Array(path.dropFirst())) else { return nil }
             return asFact == .some(nil) ? nil : "step '\(first)': \(problem)"
         }
-        return asFact ?? nil
+        if let asFact { return asFact }
+        // Lesson parameters are single values: `{{arch}}`, `{{lesson.arch}}`.
+        if first == "lesson" {
+            guard path.count == 2, LessonParameters.keys.contains(path[1]) else {
+                return "write {{lesson.KEY}} with KEY one of \(LessonParameters.keys.joined(separator: ", "))"
+            }
+            return nil
+        }
+        if LessonParameters.keys.contains(first), path.count > 1 { return "'\(first)' is a lesson parameter; it has no member '\(path[1])'" }
+        return nil
     }
 }
