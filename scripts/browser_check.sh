@@ -135,7 +135,8 @@ lessons = [f[:-6] for f in manifest["files"] if f.endswith(".ipynb")]
 svg_total = 0
 for lesson in lessons:
     nb = json.load(open(os.path.join(site, lesson + ".ipynb"), encoding="utf-8"))
-    steps = sum(1 for c in nb["cells"] if c["cell_type"] == "code")
+    # Step cells carry learnerlens metadata; the notebook's setup cell (data, create_cnn's arguments) does not.
+    steps = sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "learnerlens" in c.get("metadata", {}))
     html = pages.get(lesson + ".html", "")
     if not html.strip():
         fail(f"{lesson}.html: the browser produced no DOM"); continue
