@@ -37,7 +37,7 @@ let package = Package(
         .systemLibrary(
             name: "CCmark", pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]),
-        // zlib, to read the gzip'd IDX files of Fashion-MNIST (Fastai/Data/Gzip.swift only).
+        // zlib: CRC-32 of zip entries and gzip'd IDX files (Tensors/Zlib.swift only).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libzip reads PyTorch's zip checkpoints; libcrypto hashes them as torchvision does (SHA-256).
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
@@ -45,10 +45,10 @@ let package = Package(
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
-            name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CZip"],
+            name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CZip", "CZlib"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Fastai", dependencies: ["NN", "CZlib", "CCrypto"]),
+        .target(name: "Fastai", dependencies: ["NN", "CCrypto"]),
 
         // Markdown through cmark: no tensor knowledge.
         .target(name: "Markup", dependencies: ["CCmark"]),

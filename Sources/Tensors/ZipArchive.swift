@@ -143,7 +143,7 @@ public final class ZipArchive {
             // Stored (torch.save's choice): read the bytes as they are and check the CRC here, on
             // every core, instead of libzip's one-core check while reading.
             try readRaw(i, name: name, size: size, into: destination)
-            let crc = Self.crc32(UnsafeRawBufferPointer(destination))
+            let crc = Zlib.crc32(UnsafeRawBufferPointer(destination))
             guard crc == stat.crc else {
                 throw ZipError(
                     file: file,
@@ -182,37 +182,6 @@ public final class ZipArchive {
             if n == 0 { throw ZipError(file: file, "entry '\(name)' ends after \(done) of its \(size) bytes (truncated file?)") }
             done += Int(n)
         }
-    }
-
-    /// zlib's CRC-32 of `bytes`, in one piece per core above 4 MB, joined with `crc32_combine`.
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        let pieces = bytes.count < 4 << 20 ? 1 : min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
-        let length = (bytes.count + pieces - 1) / pieces
-        nonisolated(unsafe) let base = bytes.baseAddress
-        nonisolated(unsafe) var crcs = [UInt](repeating: 0, count: pieces)
-        let count = bytes.count
-        crcs.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: pieces) { p in
-                let start = p * length
-                var crc = CZip.crc32(0, nil, 0)
-                var at = start
-                let end = min(start + length, count)
-                while at < end {
-                    let n = min(end - at, 1 << 30)
-                    crc = CZip.crc32(crc, base!.advanced(by: at).assumingMemoryBound(to: UInt8.self), UInt32(n))
-                    at += n
-                }
-                out[p] = crc
-            }
-        }
-        var crc = crcs[0]
-        for p in 1..<pieces {
-            let start = p * length
-            let n = max(0, min(start + length, count) - start)
-            crc = crc32_combine(crc, crcs[p], off_t(n))
-        }
-        return UInt32(truncatingIfNeeded: crc)
     }
 
     private static func readMessage(_ f: OpaquePointer) -> String {

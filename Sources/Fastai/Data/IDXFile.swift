@@ -1,3 +1,4 @@
+import Tensors
 /// An IDX file of unsigned bytes (the MNIST format): `0x00 0x00 0x08 <rank>`, then `rank` big-endian
 /// 32-bit dimensions, then the values row-major. Images are `[count, rows, cols]`, labels `[count]`.
 public struct IDXFile: Sendable, Equatable {
@@ -45,6 +46,8 @@ public struct IDXFile: Sendable, Equatable {
 
     /// Reads and parses a gzip'd (or plain) IDX file.
     public init(contentsOfFile path: String) throws(DataError) {
-        try self.init(bytes: try Gzip.contents(ofFile: path), name: path)
+        let bytes: [UInt8]
+        do { bytes = try Zlib.gunzip(contentsOf: path) } catch { throw DataError(error.message) }
+        try self.init(bytes: bytes, name: path)
     }
 }
