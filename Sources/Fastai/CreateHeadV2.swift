@@ -58,22 +58,6 @@ public struct HeadPlanV2: Sendable, Equatable {
     }
 }
 
-/// fastai v2's `SigmoidRange(low, high)`: `sigmoid(x) * (high - low) + low`.
-public final class SigmoidRange: Module {
-    public let low: Float
-    public let high: Float
-
-    public init(_ low: Float, _ high: Float) {
-        self.low = low
-        self.high = high
-        super.init()
-    }
-
-    public override func forward(_ x: Tensor) throws -> Tensor {
-        Tensor(shape: x.shape, storage: x.storage.map { 1 / (1 + Foundation.exp(-$0)) * (high - low) + low })
-    }
-}
-
 /// fastai v2's `LinBnDrop`: BatchNorm1d (`bn`), Dropout (p > 0), Linear — with `bias=not bn` — and
 /// the activation; `lin_first` puts the Linear and activation before the BatchNorm and Dropout.
 public func linBnDrop(_ nIn: Int, _ nOut: Int, bn: Bool = true, p: Float = 0, activation: Module? = nil, linFirst: Bool = false)
