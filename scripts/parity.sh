@@ -2,8 +2,9 @@
 # The PyTorch parity tests on the full models (CI runs this after scripts/test.sh).
 #
 # Makes a torch venv OUTSIDE the clone (reused when it is already there: PyPI's torch wheel pulls
-# ~5 GB of CUDA libraries), writes the whole-model fixtures into .fixtures/ with
-# scripts/make_fixtures.py --models, and runs the tests that compare whole models with PyTorch,
+# ~5 GB of CUDA libraries), writes the whole-model fixtures and full-size torch.save checkpoints
+# into .fixtures/ with scripts/make_fixtures.py, and runs the tests that compare whole models
+# with PyTorch and load real checkpoints,
 # with LEARNERLENS_REQUIRE_MODEL_FIXTURES=1 so that they fail instead of skipping if a fixture is
 # missing. scripts/test.sh alone stays torch-free for a newcomer.
 #
@@ -22,5 +23,8 @@ if ! "$VENV/bin/python" -c "import torch, torchvision, safetensors, numpy" 2>/de
 fi
 start=$(date +%s)
 "$VENV/bin/python" scripts/make_fixtures.py --models
+# Full-size torch.save checkpoints (resnet34 and resnet50, hash-named as torchvision names them).
+"$VENV/bin/python" scripts/make_fixtures.py --full-checkpoints .fixtures/checkpoints
 echo "parity: fixtures made in $(( $(date +%s) - start )) s"
-LEARNERLENS_REQUIRE_MODEL_FIXTURES=1 swift test --skip-build --filter "WholeModelTests|CNNModelTests|ModelCommandTests"
+LEARNERLENS_REQUIRE_MODEL_FIXTURES=1 LEARNERLENS_TORCH_CHECKPOINTS="$PWD/.fixtures/checkpoints" \
+  swift test --skip-build --filter "WholeModelTests|CNNModelTests|ModelCommandTests|TorchCheckpointModelTests|WeightsCommandTests"
