@@ -39,13 +39,16 @@ let package = Package(
             providers: [.apt(["libcmark-dev"])]),
         // zlib, to read the gzip'd IDX files of Fashion-MNIST (Fastai/Data/Gzip.swift only).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // libjpeg-turbo and libpng, to decode images as PIL does (Fastai/Data/JPEGDecoder.swift, PNGDecoder.swift only).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
             name: "Tensors", dependencies: ["CBLAS", "CDNNL"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Fastai", dependencies: ["NN", "CZlib"]),
+        .target(name: "Fastai", dependencies: ["NN", "CZlib", "CTurboJPEG", "CPNG"]),
 
         // Markdown through cmark: no tensor knowledge.
         .target(name: "Markup", dependencies: ["CCmark"]),

@@ -24,6 +24,12 @@ Usage
         foreach=False, with the gradients torch computed), SmoothenValue, validation averaging,
         ClassificationInterpretation's numbers and the bilinear resize (issue 16).
 
+    python scripts/make_fixtures.py --images
+        Writes Tests/FastaiTests/Fixtures/images/ (tiny JPEGs and PNGs of every kind PIL reads) and
+        Tests/FastaiTests/Fixtures/images.json: PIL's `.convert('RGB')` pixels of each (base64), fastai v1's
+        resize (area pre-shrink + grid_sample) and crop_pad on random tensors, and numpy's legacy
+        `np.random.seed(s); np.random.permutation(n)` (issue 17).
+
 Needs: torch, torchvision, safetensors (see the venv notes in the report / docs).
 
 The fastai v1 part is a faithful re-implementation (no fastai install) of the
@@ -948,6 +954,201 @@ def make_training() -> None:
     _training_diagnostics()
 
 
+# ---------------------------------------------------------------------------
+# issue 17: images (PIL decoding, fastai v1 resize/crop_pad, numpy's permutation)
+# ---------------------------------------------------------------------------
+
+IMAGES_DIR = FACTS_DIR / "images"
+
+
+def _png_bytes(arr, color_type, bit_depth, interlace=False, plte=None, trns=None) -> bytes:
+    """A minimal PNG writer (filter 0 everywhere) for what PIL cannot write: 16-bit RGB/grey+alpha and Adam7."""
+    import struct
+    import zlib
+    import numpy as np
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    h, w = arr.shape[:2]
+    dtype = ">u2" if bit_depth == 16 else "u1"
+
+    def rows(a):
+        return b"".join(b"\x00" + a[y].astype(dtype).tobytes() for y in range(a.shape[0]))
+
+    if interlace:
+        passes = [(0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4), (2, 0, 4, 2), (0, 1, 2, 2), (1, 0, 2, 1)]
+        raw = b"".join(rows(arr[y0::dy, x0::dx]) for (y0, x0, dy, dx) in passes
+                       if arr[y0::dy, x0::dx].size)
+    else:
+        raw = rows(arr)
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0, 1 if interlace else 0))
+    if plte is not None:
+        out += chunk(b"PLTE", bytes(plte))
+    if trns is not None:
+        out += chunk(b"tRNS", bytes(trns))
+    return out + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _write_image_files() -> list[str]:
+    import numpy as np
+    from PIL import Image
+    IMAGES_DIR.mkdir(parents=True, exist_ok=True)
+    for old in IMAGES_DIR.iterdir():
+        old.unlink()
+    rng = np.random.default_rng(17)
+    h, w = 13, 19
+    yy, xx = np.mgrid[0:h, 0:w]
+    rgb = np.stack([xx * 255 // (w - 1), yy * 255 // (h - 1), (xx + yy) * 7 % 256], -1)
+    rgb = np.clip(rgb + rng.integers(-40, 41, rgb.shape), 0, 255).astype(np.uint8)
+    im = Image.fromarray(rgb, "RGB")
+    names = []
+
+    def save(name, img, **kw):
+        img.save(IMAGES_DIR / name, **kw)
+        names.append(name)
+
+    save("jpeg_baseline_420.jpg", im, quality=90, subsampling=2)
+    save("jpeg_baseline_444.jpg", im, quality=90, subsampling=0)
+    save("jpeg_baseline_422.jpg", im, quality=75, subsampling=1)
+    save("jpeg_progressive_420.jpg", im, quality=85, subsampling=2, progressive=True)
+    save("jpeg_progressive_444.jpg", im, quality=85, subsampling=0, progressive=True)
+    save("jpeg_grey.jpg", im.convert("L"), quality=90)
+    save("jpeg_cmyk.jpg", im.convert("CMYK"), quality=90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° CW to display; fastai v1 (PIL's open + convert) ignores it
+    save("jpeg_exif_orientation6.jpg", im, quality=90, exif=exif.tobytes())
+    save("png_rgb8.png", im)
+    save("png_grey8.png", im.convert("L"))
+    save("png_grey1.png", im.convert("1"))
+    save("png_palette.png", im.quantize(16))
+    pal = im.quantize(8)
+    pal.info["transparency"] = 3
+    save("png_palette_trns.png", pal)
+    rgba = np.concatenate([rgb, (xx * 13 % 256).astype(np.uint8)[..., None]], -1)
+    save("png_rgba.png", Image.fromarray(rgba, "RGBA"))
+    la = np.stack([np.asarray(im.convert("L")), (yy * 20 % 256).astype(np.uint8)], -1)
+    save("png_grey_alpha.png", Image.fromarray(la, "LA"))
+    rgb16 = rgb.astype(np.uint16) * 257 + rng.integers(0, 257, rgb.shape).astype(np.uint16)
+    files = {
+        "png_rgb16.png": _png_bytes(rgb16, 2, 16),
+        "png_rgba16.png": _png_bytes(np.concatenate([rgb16, rgb16[..., :1]], -1), 6, 16),
+        "png_grey16.png": _png_bytes((yy * 4000 + xx * 37).astype(np.uint16)[..., None], 0, 16),
+        "png_grey16_small.png": _png_bytes((yy * 19 + xx).astype(np.uint16)[..., None], 0, 16),
+        "png_grey_alpha16.png": _png_bytes(np.stack([rgb16[..., 0], rgb16[..., 1]], -1), 4, 16),
+        "png_rgb8_interlaced.png": _png_bytes(rgb, 2, 8, interlace=True),
+        "png_palette_interlaced.png": _png_bytes(
+            (xx % 4 + 4 * (yy % 2)).astype(np.uint8)[..., None], 3, 8, interlace=True,
+            plte=[v for i in range(8) for v in (i * 30, 255 - i * 30, (i * 77) % 256)]),
+    }
+    for name, data in files.items():
+        (IMAGES_DIR / name).write_bytes(data)
+        names.append(name)
+    return sorted(names)
+
+
+def _decoded_case(name):
+    import base64
+    from PIL import Image
+    with Image.open(IMAGES_DIR / name) as img:
+        mode = img.mode
+        rgb = img.convert("RGB")
+    return {"file": name, "mode": mode, "width": rgb.width, "height": rgb.height,
+            "rgb": base64.b64encode(rgb.tobytes()).decode()}
+
+
+def _fastai_affine_grid(h, w):
+    grid = torch.zeros(1, h, w, 2)
+    lin = torch.linspace(-1, 1, w) if w > 1 else torch.tensor([-1.0])
+    grid[:, :, :, 0] = torch.ger(torch.ones(h), lin).expand_as(grid[:, :, :, 0])
+    lin = torch.linspace(-1, 1, h) if h > 1 else torch.tensor([-1.0])
+    grid[:, :, :, 1] = torch.ger(lin, torch.ones(w)).expand_as(grid[:, :, :, 1])
+    return grid
+
+
+def _fastai_resize(x, size):
+    """Image.apply_tfms(size=int): _get_resize_target(do_crop=True), Image.resize, refresh -> _grid_sample."""
+    ch, r, c = x.shape
+    ratio = min(r / size, c / size)
+    target = (int(round(r / ratio)), int(round(c / ratio)))
+    if target == (r, c):
+        return x, target, None
+    coords = _fastai_affine_grid(*target)
+    mn, mx = coords.min(), coords.max()
+    z = 1 / (mx - mn).item() * 2
+    d = min(x.shape[1] / coords.shape[1], x.shape[2] / coords.shape[2]) / 2
+    shrunk = None
+    if d > 1 and d > z:
+        x = F.interpolate(x[None], scale_factor=1 / d, mode="area")[0]
+        shrunk = list(x.shape[1:])
+    out = F.grid_sample(x[None], coords, mode="bilinear", padding_mode="reflection", align_corners=True)[0]
+    return out, target, shrunk
+
+
+def _fastai_crop_pad(x, size, row_pct=0.5, col_pct=0.5):
+    rows, cols = size, size
+    if x.shape[1:] == torch.Size((rows, cols)):
+        return x
+    row_pct = row_pct - 1e-7 if row_pct == 1 else row_pct
+    col_pct = col_pct - 1e-7 if col_pct == 1 else col_pct
+    if x.size(1) < rows or x.size(2) < cols:
+        row_pad = max((rows - x.size(1) + 1) // 2, 0)
+        col_pad = max((cols - x.size(2) + 1) // 2, 0)
+        x = F.pad(x[None], (col_pad, col_pad, row_pad, row_pad), mode="reflect")[0]
+    row = int((x.size(1) - rows + 1) * row_pct)
+    col = int((x.size(2) - cols + 1) * col_pct)
+    return x[:, row:row + rows, col:col + cols].contiguous()
+
+
+def _geometry_cases():
+    torch.manual_seed(17)
+    cases = []
+    def pixels(h, w):  # open_image's values: bytes / 255 in float32
+        b = torch.randint(0, 256, (3, h, w), dtype=torch.uint8)
+        return b, b.float().div_(255)
+
+    def short(t):  # 7 significant digits: enough for the 1e-4 comparison, small on disk
+        return [float(f"{v:.7g}") for v in _floats(t)]
+
+    for (h, w, size, rp, cp) in [(20, 30, 8, 0.5, 0.5), (9, 13, 16, 0.5, 0.5), (30, 11, 5, 0.3, 0.9),
+                                 (12, 12, 12, 0.5, 0.5), (21, 33, 10, 0.0, 1.0), (7, 40, 6, 0.5, 0.25),
+                                 (40, 3, 2, 0.5, 0.5), (17, 16, 8, 0.5, 0.5)]:
+        b, x = pixels(h, w)
+        resized, target, shrunk = _fastai_resize(x, size)
+        out = _fastai_crop_pad(resized, size, rp, cp)
+        cases.append({"height": h, "width": w, "size": size, "row_pct": rp, "col_pct": cp, "bytes": b.reshape(-1).tolist(),
+                      "target": list(target), "shrunk": shrunk, "output": short(out)})
+    # crop_pad on an image smaller than the crop: reflection padding
+    b, x = pixels(5, 7)
+    pad = {"height": 5, "width": 7, "size": 9, "row_pct": 0.5, "col_pct": 0.5, "bytes": b.reshape(-1).tolist(),
+           "output": short(_fastai_crop_pad(x, 9))}
+    return cases, pad
+
+
+def _permutation_cases():
+    import numpy as np
+    out = []
+    for seed, n in [(2, 1), (2, 10), (2, 50), (42, 37), (0, 300), (4294967295, 17)]:
+        np.random.seed(seed)
+        out.append({"seed": seed, "n": n, "permutation": np.random.permutation(n).tolist()})
+    return out
+
+
+def make_images() -> None:
+    import mimetypes
+    import PIL
+    names = _write_image_files()
+    cases, pad = _geometry_cases()
+    obj = {"pillow": PIL.__version__, "torch": torch.__version__,
+           "decoded": [_decoded_case(n) for n in names],
+           "geometry": cases, "crop_pad_reflect": pad, "permutations": _permutation_cases(),
+           "image_extensions": sorted(k for k, v in mimetypes.types_map.items() if v.startswith("image/")),
+           "sorted_labels": sorted(["beagle", "Abyssinian", "Égyptien", "_x", "Bengal", "zebra", "a b", "ß", "Z"])}
+    write_json(FACTS_DIR / "images.json", obj)
+    total = sum((IMAGES_DIR / n).stat().st_size for n in names)
+    print(f"images -> {IMAGES_DIR} ({len(names)} files, {total} bytes), {FACTS_DIR / 'images.json'}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="?", const=str(REPO / ".fixtures"), default=None, metavar="DIR",
@@ -955,7 +1156,12 @@ def main(argv=None) -> int:
     ap.add_argument("--only", choices=["ops", "facts"], default=None)
     ap.add_argument("--training", action="store_true",
                     help="write only the training fixture (Tests/FastaiTests/Fixtures/training.json)")
+    ap.add_argument("--images", action="store_true",
+                    help="write only the image fixtures (Tests/FastaiTests/Fixtures/images/ and images.json)")
     args = ap.parse_args(argv)
+    if args.images:
+        make_images()
+        return 0
     torch.set_grad_enabled(True)
     if args.models is not None:
         make_models(Path(args.models))
