@@ -1134,6 +1134,21 @@ def _permutation_cases():
     return out
 
 
+def _pipeline_case(names, size=6):
+    """open_image + resize(size) + centre crop_pad + normalize(imagenet_stats) of every fixture image, as a batch."""
+    import numpy as np
+    from PIL import Image
+    mean = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
+    std = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+    out = []
+    for n in names:
+        x = torch.from_numpy(np.asarray(Image.open(IMAGES_DIR / n).convert("RGB"), dtype=np.float32))
+        x = x.permute(2, 0, 1).contiguous().div_(255)
+        r, _, _ = _fastai_resize(x, size)
+        out.append((_fastai_crop_pad(r, size) - mean) / std)
+    return {"size": size, "files": names, "output": [float(f"{v:.7g}") for v in _floats(torch.stack(out))]}
+
+
 def make_images() -> None:
     import mimetypes
     import PIL
@@ -1141,7 +1156,7 @@ def make_images() -> None:
     cases, pad = _geometry_cases()
     obj = {"pillow": PIL.__version__, "torch": torch.__version__,
            "decoded": [_decoded_case(n) for n in names],
-           "geometry": cases, "crop_pad_reflect": pad, "permutations": _permutation_cases(),
+           "geometry": cases, "crop_pad_reflect": pad, "pipeline": _pipeline_case(names), "permutations": _permutation_cases(),
            "image_extensions": sorted(k for k, v in mimetypes.types_map.items() if v.startswith("image/")),
            "sorted_labels": sorted(["beagle", "Abyssinian", "Égyptien", "_x", "Bengal", "zebra", "a b", "ß", "Z"])}
     write_json(FACTS_DIR / "images.json", obj)

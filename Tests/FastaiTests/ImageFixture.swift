@@ -27,7 +27,13 @@ struct ImageFixture: Decodable {
         var n: Int
         var permutation: [Int]
     }
+    struct Pipeline: Decodable {
+        var size: Int
+        var files: [String]
+        var output: [Float]
+    }
     var pillow: String
+    var pipeline: Pipeline
     var decoded: [Decoded]
     var geometry: [Geometry]
     var crop_pad_reflect: Geometry

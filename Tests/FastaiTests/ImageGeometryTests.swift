@@ -1,4 +1,5 @@
 import Fastai
+import Foundation
 import Testing
 
 /// fastai v1's resize (area pre-shrink + grid_sample) and crop_pad against PyTorch on the same tensors.
@@ -44,5 +45,20 @@ import Testing
         #expect(throws: DataError.self) {
             try BilinearResize.resizeShorterSide([Float](repeating: 0, count: 12), channels: 3, height: 2, width: 2, size: 1)
         }
+    }
+
+    @Test func aValidationBatchIsFastais() throws {
+        // Every fixture image through open_image, resize, centre crop and normalize(imagenet_stats), as one batch.
+        let f = try ImageFixture.load()
+        let folder = try ImageFixture.folder()
+        let items = f.pipeline.files.map { LabelledImage(path: folder.appendingPathComponent($0).path, label: "x") }
+        let loader = try ImageFileLoader(
+            items: items, labels: items.map { _ in 0 }, batchSize: items.count, shuffle: false, dropLast: false,
+            size: f.pipeline.size, normalization: .imagenet)
+        var copy = loader
+        let batch = try loader.batch(try #require(copy.epoch().first))
+        #expect(batch.images.shape == [22, 3, 6, 6])
+        let diff = zip(batch.images.storage, f.pipeline.output).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(diff <= 1e-5, "largest difference \(diff) in normalised units")
     }
 }
