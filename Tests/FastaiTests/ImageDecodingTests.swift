@@ -1,5 +1,6 @@
 import Fastai
 import Foundation
+import Tensors
 import Testing
 
 /// JPEG and PNG decoding against PIL's `Image.open(f).convert('RGB')` on the fixture images.
@@ -62,6 +63,21 @@ import Testing
         header += [0, 0, 0, 0, 0x49, 0x44, 0x41, 0x54] + crc32([0x49, 0x44, 0x41, 0x54]).bigEndianBytes  // empty IDAT
         let error = #expect(throws: DataError.self) { try ImageFile.decode(header, name: "huge.png") }
         #expect(error?.message.contains("400000000 pixels, above the limit of 178956970") == true, "\(error?.message ?? "")")
+    }
+
+    @Test func gridPNGRoundTrips() throws {
+        // A 2-image batch of known values, un-normalised into a grid, written by libpng and read back.
+        let values: [Float] = (0..<(2 * 3 * 2 * 3)).map { Float($0 % 7) / 6 }
+        let batch = Tensor(shape: [2, 3, 2, 3], storage: values)
+        let grid = try ImageGrid.picture(of: batch, normalization: nil, columns: 2, margin: 1)
+        #expect(grid.width == 2 * 3 + 3 && grid.height == 2 + 2)
+        #expect(grid.pixels[0] == 255)  // margin
+        // Image 1, channel 0, pixel (0, 0) sits at row 1, column 1 + 3 + 1.
+        #expect(grid.pixels[(1 * grid.width + 5) * 3] == UInt8((values[18] * 255).rounded()))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ll-grid-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ImageFile.writePNG(grid, to: path)
+        #expect(try ImageFile.read(path) == grid)
     }
 
     @Test func planesAreOpenImageFloats() throws {

@@ -21,11 +21,19 @@ public enum ImageFile {
     public static func decode(_ data: [UInt8], name: String, maxPixels: Int = maxPixels) throws(DataError) -> RGBImage {
         if data.starts(with: [0xFF, 0xD8, 0xFF]) { return try JPEGDecoder.decode(data, name: name, maxPixels: maxPixels) }
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
-            return try PNGDecoder.decode(data, name: name, maxPixels: maxPixels)
+            return try PNGCodec.decode(data, name: name, maxPixels: maxPixels)
         }
         if data.isEmpty { throw DataError("\(name): the file is empty, not an image") }
         throw DataError("\(name): not a JPEG or PNG file (LearnerLens decodes those two formats; the file starts with "
             + data.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ") + ")")
+    }
+
+    /// Writes `image` as a PNG file (libpng).
+    public static func writePNG(_ image: RGBImage, to path: String) throws(DataError) {
+        let bytes = try PNGCodec.encode(image)
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw DataError("\(path): cannot write the PNG (\(error.localizedDescription))")
+        }
     }
 
     static func tooLarge(_ name: String, _ width: Int, _ height: Int, _ limit: Int) -> DataError {

@@ -53,6 +53,9 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Write the first validation batch (resized, centre-cropped, imagenet-normalised) and its labels here.")
     var saveBatch: String?
 
+    @Option(help: "Write the first validation batch as a PNG grid (show_batch without titles; the labels go to stderr).")
+    var showBatch: String?
+
     func validate() throws {
         let sources = [pat != nil, folder, csv != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
@@ -71,6 +74,7 @@ struct DataCommand: ParsableCommand {
             if let csv { try FileChecks.readable(csv, option: "--csv") }
             if let splitFrom { try FileChecks.readable(splitFrom, option: "--split-from") }
             if let saveBatch { try FileChecks.writable(saveBatch, option: "--save-batch") }
+            if let showBatch { try FileChecks.writable(showBatch, option: "--show-batch") }
             let source: ImageLabelSource = pat.map { .nameRegex($0) } ?? (csv.map { .csv($0) } ?? .parentFolder)
             let (items, skipped) = try ImageFolder.labelled(path, source: source, skipBad: skipBad)
             let split = try ImageSplit(items, rule: splitRule())
@@ -81,7 +85,7 @@ struct DataCommand: ParsableCommand {
             let bunch = try ImageDataBunch(split: split, size: size, batchSize: bs, normalization: .imagenet)
             // fastai's repr opens the first five images of each set; so does this, so a bad file is found here.
             for item in split.train.prefix(5) + split.valid.prefix(5) { try checkDecodes(item.path) }
-            if let saveBatch { try save(bunch, to: saveBatch) }
+            if saveBatch != nil || showBatch != nil { try save(bunch) }
             for s in skipped { Console.note("skipped \(s.path): \(s.reason)") }
             if !split.droppedValid.isEmpty {
                 Console.note("\(split.droppedValid.count) validation image(s) dropped: their label is not a training class")
@@ -165,7 +169,7 @@ struct DataCommand: ParsableCommand {
         return String(decoding: try encoder.encode(out), as: UTF8.self)
     }
 
-    func save(_ bunch: ImageDataBunch, to file: String) throws {
+    func save(_ bunch: ImageDataBunch) throws {
         let valid = bunch.valid
         var order = valid
         guard let first = order.epoch().first else { throw CLIError("there is no validation image to save") }
@@ -180,8 +184,17 @@ struct DataCommand: ParsableCommand {
             "files": String(decoding: try JSONEncoder().encode(files), as: UTF8.self),
             "normalization": "imagenet_stats",
         ]
-        try SafetensorsArchive(tensors: ["images": batch.images, "labels": labels], dtypes: ["labels": .i64], metadata: meta)
-            .write(to: URL(fileURLWithPath: file))
-        Console.note("validation batch \(batch.images.shape) with labels written to \(file)")
+        if let file = saveBatch {
+            try SafetensorsArchive(tensors: ["images": batch.images, "labels": labels], dtypes: ["labels": .i64], metadata: meta)
+                .write(to: URL(fileURLWithPath: file))
+            Console.note("validation batch \(batch.images.shape) with labels written to \(file)")
+        }
+        if let file = showBatch {
+            let columns = Int(Double(batch.labels.count).squareRoot().rounded(.up))
+            let picture = try ImageGrid.picture(of: batch.images, normalization: bunch.valid.normalization, columns: columns)
+            try ImageFile.writePNG(picture, to: file)
+            let titles = batch.labels.map { bunch.classes[$0] }
+            Console.note("\(batch.labels.count) images, \(columns) per row, written to \(file); labels row by row: \(titles.joined(separator: ", "))")
+        }
     }
 }

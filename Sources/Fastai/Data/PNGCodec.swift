@@ -1,13 +1,14 @@
 import CPNG
 
-/// Decodes PNG files through libpng (the C wrapper in `CPNG/shim.h` turns libpng's longjmp into a return
-/// code): the only file that imports it; the pixel buffer is copied and freed before returning.
+/// Reads and writes PNG files through libpng: the only file that imports it. Reading goes through the C wrapper
+/// in `CPNG/shim.h` (which turns libpng's longjmp into a return code); the pixel buffer is copied and freed
+/// before returning. Writing uses libpng's simplified API (`png_image_write_to_memory`), which does not jump.
 ///
-/// As PIL's `Image.open(f).convert('RGB')`: palette looked up, transparency and alpha dropped (not composited),
+/// Reading is as PIL's `Image.open(f).convert('RGB')`: palette looked up, transparency and alpha dropped (not composited),
 /// grey replicated, 1/2/4-bit grey scaled by bit replication; 16-bit RGB(A) and grey+alpha keep the high byte
 /// (PIL's `RGB;16B`/`RGBA;16B`/`LA;16B` raw modes); 16-bit grey is PIL's `I;16` mode, whose conversion to
 /// RGB clips at 255 (`min(v, 255)`) rather than scaling. No gamma (`gAMA`) is applied, as PIL applies none.
-enum PNGDecoder {
+enum PNGCodec {
     static func decode(_ data: [UInt8], name: String, maxPixels: Int) throws(DataError) -> RGBImage {
         var image = ll_png_image()
         var text = [CChar](repeating: 0, count: 256)
@@ -43,5 +44,30 @@ enum PNGDecoder {
             }
         }
         return try RGBImage(width: w, height: h, pixels: rgb)
+    }
+
+    /// The PNG file of an 8-bit RGB image.
+    static func encode(_ image: RGBImage) throws(DataError) -> [UInt8] {
+        var png = png_image()
+        png.version = UInt32(PNG_IMAGE_VERSION)
+        png.width = UInt32(image.width)
+        png.height = UInt32(image.height)
+        png.format = UInt32(PNG_FORMAT_RGB)
+        var size = 0
+        let stride = Int32(image.width * 3)
+        // First call: the size needed; second: the bytes.
+        let measured = image.pixels.withUnsafeBytes { px in
+            png_image_write_to_memory(&png, nil, &size, 0, px.baseAddress, stride, nil)
+        }
+        guard measured != 0, size > 0 else { throw DataError("cannot encode a \(image.width)×\(image.height) PNG") }
+        var out = [UInt8](repeating: 0, count: size)
+        let written = image.pixels.withUnsafeBytes { px in
+            out.withUnsafeMutableBytes { dst in
+                png_image_write_to_memory(&png, dst.baseAddress, &size, 0, px.baseAddress, stride, nil)
+            }
+        }
+        png_image_free(&png)
+        guard written != 0 else { throw DataError("cannot encode a \(image.width)×\(image.height) PNG") }
+        return Array(out.prefix(size))
     }
 }
