@@ -51,7 +51,7 @@ import Testing
         #expect(data.count > 3 * 3 * 8 * 8 * 4 + 3 * 8)
         #expect(r.stderr.contains("validation batch [3, 3, 8, 8] with labels written to"))
 
-        let grid = dir.appendingPathComponent("grid.png")
+        let grid = dir.deletingLastPathComponent().appendingPathComponent("grid.png")
         let shown = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--bs", "4", "--show-batch", grid.path])
         #expect(shown.status == 0 && shown.stderr.contains("4 images, 2 per row, written to"), "\(shown.stderr)")
         // 2×2 tiles of 8 pixels with 2-pixel margins: 22×22, PNG signature first.
