@@ -1125,6 +1125,70 @@ def _geometry_cases():
     return cases, pad
 
 
+def _fastai_augment(x, size, flip=False, degrees=None, zoom=None, change=None, scale=None, crop=(0.5, 0.5)):
+    """Image.apply_tfms(get_transforms()-style tfms, size) with the random draws fixed: rotate then rand_zoom
+    (affine, order 5, M = R @ Z), _affine_mult's aspect fix, _grid_sample (area pre-shrink unless zoomed in),
+    lighting in logit space (brightness, contrast; order 8), flip_lr (pixel, order 10), crop_pad (order 99)."""
+    import math
+    ch, r, c = x.shape
+    ratio = min(r / size, c / size)
+    th, tw = int(round(r / ratio)), int(round(c / ratio))
+    m = torch.eye(3)
+    affine = False
+    if degrees is not None:
+        a = degrees * math.pi / 180
+        m = m @ torch.tensor([[math.cos(a), -math.sin(a), 0.], [math.sin(a), math.cos(a), 0.], [0., 0., 1.]]).float()
+        affine = True
+    if zoom is not None:
+        zs, zr, zc = zoom
+        s = 1 - 1 / zs
+        m = m @ torch.tensor([[1 / zs, 0, s * (2 * zc - 1)], [0, 1 / zs, s * (2 * zr - 1)], [0, 0, 1.]]).float()
+        affine = True
+    if affine or (th, tw) != (r, c):
+        flow = _fastai_affine_grid(th, tw)
+        if affine:
+            m = m.clone()
+            m[0, 1] *= th / tw
+            m[1, 0] *= tw / th
+            flow = torch.addmm(m[:2, 2], flow.view(-1, 2), m[:2, :2].t()).view(1, th, tw, 2)
+        mn, mx = flow.min(), flow.max()
+        z = 1 / (mx - mn).item() * 2
+        d = min(r / th, c / tw) / 2
+        if d > 1 and d > z:
+            x = F.interpolate(x[None], scale_factor=1 / d, mode="area")[0]
+        x = F.grid_sample(x[None], flow, mode="bilinear", padding_mode="reflection", align_corners=True)[0]
+    if change is not None or scale is not None:
+        lx = (x / (1 - x)).log()
+        if change is not None:
+            lx = lx + math.log(change / (1 - change))
+        if scale is not None:
+            lx = lx * scale
+        x = lx.sigmoid()
+    if flip:
+        x = x.flip(2)
+    return _fastai_crop_pad(x.contiguous(), size, *crop)
+
+
+def _augment_cases():
+    torch.manual_seed(18)
+    cases = []
+    for (h, w, size, kw) in [
+        (12, 15, 10, dict(degrees=7.5)),
+        (12, 15, 10, dict(zoom=(1.08, 0.2, 0.7))),
+        (20, 14, 6, dict(degrees=-9.0, zoom=(1.05, 0.9, 0.1), change=0.45, scale=1.2, flip=True, crop=(0.3, 0.8))),
+        (9, 9, 9, dict(change=0.58, scale=0.85)),
+        (9, 11, 9, dict(flip=True, crop=(1.0, 0.0))),
+        (30, 40, 7, dict(degrees=3.0)),
+    ]:
+        b = torch.randint(0, 256, (3, h, w), dtype=torch.uint8)
+        out = _fastai_augment(b.float().div_(255), size, **kw)
+        case = {"height": h, "width": w, "size": size, "bytes": b.reshape(-1).tolist(),
+                "output": [float(f"{v:.7g}") for v in _floats(out)]}
+        case.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in kw.items()})
+        cases.append(case)
+    return cases
+
+
 def _permutation_cases():
     import numpy as np
     out = []
@@ -1156,10 +1220,12 @@ def make_images() -> None:
     cases, pad = _geometry_cases()
     obj = {"pillow": PIL.__version__, "torch": torch.__version__,
            "decoded": [_decoded_case(n) for n in names],
-           "geometry": cases, "crop_pad_reflect": pad, "pipeline": _pipeline_case(names), "permutations": _permutation_cases(),
+           "geometry": cases, "crop_pad_reflect": pad, "pipeline": _pipeline_case(names), "augment": _augment_cases(), "permutations": _permutation_cases(),
            "image_extensions": sorted(k for k, v in mimetypes.types_map.items() if v.startswith("image/")),
            "sorted_labels": sorted(["beagle", "Abyssinian", "Égyptien", "_x", "Bengal", "zebra", "a b", "ß", "Z"])}
-    write_json(FACTS_DIR / "images.json", obj)
+    with open(FACTS_DIR / "images.json", "w") as fh:  # compact: the lists of pixels are long
+        json.dump(obj, fh, separators=(",", ":"))
+        fh.write("\n")
     total = sum((IMAGES_DIR / n).stat().st_size for n in names)
     print(f"images -> {IMAGES_DIR} ({len(names)} files, {total} bytes), {FACTS_DIR / 'images.json'}")
 

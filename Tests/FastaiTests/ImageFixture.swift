@@ -32,6 +32,20 @@ struct ImageFixture: Decodable {
         var files: [String]
         var output: [Float]
     }
+    struct Augment: Decodable {
+        var height: Int
+        var width: Int
+        var size: Int
+        var bytes: [UInt8]
+        var output: [Float]
+        var flip: Bool?
+        var degrees: Double?
+        var zoom: [Double]?
+        var change: Double?
+        var scale: Double?
+        var crop: [Double]?
+    }
+    var augment: [Augment]
     var pillow: String
     var pipeline: Pipeline
     var decoded: [Decoded]

@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 /// fastai v1's resize of an image to `size` (`Image.apply_tfms` with an int size): a grid from
@@ -108,5 +109,40 @@ public enum BilinearResize {
         }
         let scale = Float(size - 1) / 2
         return grid.map { g in min(max((g + 1) * scale, 0), Float(size - 1)) }
+    }
+
+    /// torch's `linspace(−1, 1, count)` in float32 (`[−1]` for one point, as `_affine_grid`).
+    static func linspace(_ count: Int) -> [Float] {
+        if count == 1 { return [-1] }
+        let step = Float(2) / Float(count - 1)
+        let half = count / 2
+        return (0..<count).map { i in i < half ? -1 + step * Float(i) : 1 - step * Float(count - i - 1) }
+    }
+
+    /// `F.grid_sample` of one plane at an arbitrary grid (`(x, y)` pairs in [−1, 1] units, row-major over the
+    /// output), bilinear, `padding_mode='reflection'`, `align_corners=True`: coordinates are reflected about the
+    /// first and last pixel centres (torch's `reflect_coordinates`), then clipped.
+    static func sampleReflecting(_ plane: [Float], height: Int, width: Int, grid: [Float]) -> [Float] {
+        func reflect(_ v: Float, _ size: Int) -> Float {
+            guard size > 1 else { return 0 }
+            let span = Float(size - 1)
+            let a = abs(v)
+            let extra = fmodf(a, span)
+            let flips = Int((a / span).rounded(.down))
+            let r = flips % 2 == 0 ? extra : span - extra
+            return min(max(r, 0), span)
+        }
+        func at(_ y: Int, _ x: Int) -> Float { (0..<height).contains(y) && (0..<width).contains(x) ? plane[y * width + x] : 0 }
+        var out = [Float](repeating: 0, count: grid.count / 2)
+        for k in 0..<out.count {
+            let x = reflect((grid[2 * k] + 1) / 2 * Float(width - 1), width)
+            let y = reflect((grid[2 * k + 1] + 1) / 2 * Float(height - 1), height)
+            let (x0, y0) = (x.rounded(.down), y.rounded(.down))
+            let (e, n) = (x - x0, y - y0)
+            let (ix, iy) = (Int(x0), Int(y0))
+            out[k] = at(iy, ix) * (1 - e) * (1 - n) + at(iy, ix + 1) * e * (1 - n) + at(iy + 1, ix) * (1 - e) * n
+                + at(iy + 1, ix + 1) * e * n
+        }
+        return out
     }
 }

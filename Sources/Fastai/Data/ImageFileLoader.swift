@@ -50,21 +50,34 @@ public struct ImageFileLoader: Sendable {
         ImageLoader.epoch(count: items.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, generator: &generator)
     }
 
-    /// One image as the loader serves it, before normalisation: `3×size×size` floats in [0, 1].
-    public static func pixels(of path: String, size: Int) throws(DataError) -> [Float] {
+    /// One `get_transforms()` draw per image of a batch of `count`, from this loader's seeded generator.
+    public mutating func drawAugmentations(_ count: Int) -> [Augmentation] {
+        (0..<count).map { _ in Augmentation(drawingFrom: &generator) }
+    }
+
+    /// One image as the loader serves it, before normalisation: `3×size×size` floats in [0, 1]; with an
+    /// augmentation, its transforms replace the plain resize and centre crop.
+    public static func pixels(of path: String, size: Int, augmentation: Augmentation? = nil) throws(DataError) -> [Float] {
         let image = try ImageFile.read(path)
+        if let augmentation {
+            return try augmentation.apply(image.planes, channels: 3, height: image.height, width: image.width, size: size)
+        }
         let resized = try BilinearResize.resizeShorterSide(
             image.planes, channels: 3, height: image.height, width: image.width, size: size)
         return try CropPad.crop(resized.pixels, channels: 3, height: resized.height, width: resized.width, size: size)
     }
 
-    /// The batch holding these items, in this order.
-    public func batch(_ indices: [Int]) throws(DataError) -> ImageBatch {
+    /// The batch holding these items, in this order; `augmentations` (one per item, from `drawAugmentations`)
+    /// make it a training batch with `get_transforms()`.
+    public func batch(_ indices: [Int], augmentations: [Augmentation]? = nil) throws(DataError) -> ImageBatch {
+        if let augmentations, augmentations.count != indices.count {
+            throw DataError("\(indices.count) images but \(augmentations.count) augmentations")
+        }
         let s = size
         var storage = [Float](repeating: 0, count: indices.count * 3 * s * s)
         for (b, index) in indices.enumerated() {
             guard items.indices.contains(index) else { throw DataError("image index \(index) is outside the \(items.count) images") }
-            let planes = try Self.pixels(of: items[index].path, size: s)
+            let planes = try Self.pixels(of: items[index].path, size: s, augmentation: augmentations?[b])
             for c in 0..<3 {
                 let base = (b * 3 + c) * s * s
                 if let n = normalization {
