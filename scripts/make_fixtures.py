@@ -1125,7 +1125,26 @@ def _geometry_cases():
     return cases, pad
 
 
-def _fastai_augment(x, size, flip=False, degrees=None, zoom=None, change=None, scale=None, crop=(0.5, 0.5)):
+def _fastai_symmetric_warp(flow, m):
+    """_symmetric_warp -> _do_perspective_warp -> _find_coeffs(_orig_pts, targ_pts) -> _apply_perspective."""
+    orig = [[-1, -1], [-1, 1], [1, -1], [1, 1]]
+    targ = [[-1 - m[3], -1 - m[1]], [-1 - m[2], 1 + m[1]], [1 + m[3], -1 - m[0]], [1 + m[2], 1 + m[0]]]
+    rows = []
+    for p1, p2 in zip(targ, orig):
+        rows.append([p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]])
+        rows.append([0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]])
+    A = torch.tensor(rows, dtype=torch.float32)
+    B = torch.tensor(orig, dtype=torch.float32).view(8, 1)
+    coeffs = torch.linalg.solve(A, B)[:, 0]
+    size = flow.size()
+    f = flow.view(-1, 2)
+    coeffs = torch.cat([coeffs, torch.tensor([1.0])]).view(3, 3)
+    f = torch.addmm(coeffs[:, 2], f, coeffs[:, :2].t())
+    f = f * (1 / f[:, 2].unsqueeze(1))
+    return f[:, :2].reshape(size)
+
+
+def _fastai_augment(x, size, flip=False, warp=None, degrees=None, zoom=None, change=None, scale=None, crop=(0.5, 0.5)):
     """Image.apply_tfms(get_transforms()-style tfms, size) with the random draws fixed: rotate then rand_zoom
     (affine, order 5, M = R @ Z), _affine_mult's aspect fix, _grid_sample (area pre-shrink unless zoomed in),
     lighting in logit space (brightness, contrast; order 8), flip_lr (pixel, order 10), crop_pad (order 99)."""
@@ -1144,8 +1163,10 @@ def _fastai_augment(x, size, flip=False, degrees=None, zoom=None, change=None, s
         s = 1 - 1 / zs
         m = m @ torch.tensor([[1 / zs, 0, s * (2 * zc - 1)], [0, 1 / zs, s * (2 * zr - 1)], [0, 0, 1.]]).float()
         affine = True
-    if affine or (th, tw) != (r, c):
+    if affine or warp is not None or (th, tw) != (r, c):
         flow = _fastai_affine_grid(th, tw)
+        if warp is not None:
+            flow = _fastai_symmetric_warp(flow, warp)
         if affine:
             m = m.clone()
             m[0, 1] *= th / tw
@@ -1179,6 +1200,8 @@ def _augment_cases():
         (9, 9, 9, dict(change=0.58, scale=0.85)),
         (9, 11, 9, dict(flip=True, crop=(1.0, 0.0))),
         (30, 40, 7, dict(degrees=3.0)),
+        (12, 15, 10, dict(warp=(0.15, -0.1, 0.05, -0.18))),
+        (40, 26, 9, dict(warp=(-0.2, 0.2, 0.1, 0.0), degrees=4.0, zoom=(1.02, 0.5, 0.5), flip=True, crop=(0.6, 0.1))),
     ]:
         b = torch.randint(0, 256, (3, h, w), dtype=torch.uint8)
         out = _fastai_augment(b.float().div_(255), size, **kw)

@@ -39,6 +39,7 @@ struct ImageFixture: Decodable {
         var bytes: [UInt8]
         var output: [Float]
         var flip: Bool?
+        var warp: [Double]?
         var degrees: Double?
         var zoom: [Double]?
         var change: Double?

@@ -6,6 +6,8 @@ import Tensors
 public struct Augmentation: Sendable, Equatable {
     /// `flip_lr` (p = 0.5).
     public var flip = false
+    /// `symmetric_warp(magnitude ~ U(−0.2, 0.2) × 4)` (p = 0.75): the four magnitudes.
+    public var warp: [Double]?
     /// `rotate(degrees ~ U(−10, 10))` (p = 0.75).
     public var rotateDegrees: Double?
     /// `rand_zoom(scale ~ U(1, 1.1), row_pct, col_pct ~ U(0, 1))` (p = 0.75).
@@ -24,12 +26,13 @@ public struct Augmentation: Sendable, Equatable {
 
     /// A draw with v1's defaults (`get_transforms(do_flip=True, max_rotate=10, max_zoom=1.1, max_lighting=0.2,
     /// p_affine=0.75, p_lighting=0.75)`), from `generator` (LearnerLens's own: seeded, not Python's `random`).
-    /// `symmetric_warp` (p = 0.75, magnitude ~ U(−0.2, 0.2)) is not implemented.
     public init(drawingFrom generator: inout RandomGenerator) {
         func u(_ a: Double, _ b: Double) -> Double { a + (b - a) * generator.nextUniform() }
         cropRowPct = u(0, 1)
         cropColPct = u(0, 1)
         flip = u(0, 1) < 0.5
+        let magnitudes = (0..<4).map { _ in u(-0.2, 0.2) }
+        warp = u(0, 1) < 0.75 ? magnitudes : nil
         let degrees = u(-10, 10)
         rotateDegrees = u(0, 1) < 0.75 ? degrees : nil
         let z = (u(1, 1.1), u(0, 1), u(0, 1))
@@ -41,13 +44,13 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     public static func == (a: Augmentation, b: Augmentation) -> Bool {
-        a.flip == b.flip && a.rotateDegrees == b.rotateDegrees && a.zoom.map { [$0.scale, $0.rowPct, $0.colPct] }
+        a.flip == b.flip && a.warp == b.warp && a.rotateDegrees == b.rotateDegrees && a.zoom.map { [$0.scale, $0.rowPct, $0.colPct] }
             == b.zoom.map { [$0.scale, $0.rowPct, $0.colPct] } && a.brightness == b.brightness && a.contrast == b.contrast
             && a.cropRowPct == b.cropRowPct && a.cropColPct == b.cropColPct
     }
 
     /// `Image.apply_tfms(tfms, size=size)` on `open_image`'s planes (3×H×W in [0, 1]) with this draw, in v1's
-    /// order: the resize target (shorter side = size), the affine matrix `M = rotate @ zoom` applied to the
+    /// order: the resize target (shorter side = size), `symmetric_warp`'s perspective map on its flow, the affine matrix `M = rotate @ zoom` applied to the
     /// `_affine_grid` flow (`_affine_mult`, with its `h/w` fix of the off-diagonal terms), one `grid_sample`
     /// (bilinear, reflection, align_corners; area pre-shrink when `d > 1` and `d > z = 2/(max − min)` of the
     /// flow), lighting in logit space (`+ logit(change)`, `× scale`, sigmoid), `flip_lr`, then `crop_pad`.
@@ -71,15 +74,21 @@ public struct Augmentation: Sendable, Equatable {
             m = times(m, [[Float(1 / z.scale), 0, col], [0, Float(1 / z.scale), row], [0, 0, 1]])
         }
         let affine = rotateDegrees != nil || zoom != nil
+        let perspective = try warp.map { m throws(DataError) in try Self.symmetricWarpCoefficients(m) }
         var (x, h, w) = (planes, height, width)
-        if affine || th != height || tw != width {
+        if affine || perspective != nil || th != height || tw != width {
             m[0][1] *= Float(Double(th) / Double(tw))
             m[1][0] *= Float(Double(tw) / Double(th))
             let xs = BilinearResize.linspace(tw), ys = BilinearResize.linspace(th)
             var grid = [Float](repeating: 0, count: th * tw * 2)
             for i in 0..<th {
                 for j in 0..<tw {
-                    let (gx, gy) = (xs[j], ys[i])
+                    var (gx, gy) = (xs[j], ys[i])
+                    if let c = perspective {
+                        // _apply_perspective: (x, y, 1) through the 3×3 matrix of the coefficients, divided by the third.
+                        let u = c[2] + gx * c[0] + gy * c[1], v = c[5] + gx * c[3] + gy * c[4], q = c[8] + gx * c[6] + gy * c[7]
+                        (gx, gy) = (u * (1 / q), v * (1 / q))
+                    }
                     grid[(i * tw + j) * 2] = affine ? m[0][2] + gx * m[0][0] + gy * m[0][1] : gx
                     grid[(i * tw + j) * 2 + 1] = affine ? m[1][2] + gx * m[1][0] + gy * m[1][1] : gy
                 }
@@ -116,5 +125,40 @@ public struct Augmentation: Sendable, Equatable {
             for c in 0..<channels { for i in 0..<h { x[((c * h + i) * w)..<((c * h + i + 1) * w)].reverse() } }
         }
         return try CropPad.crop(x, channels: channels, height: h, width: w, size: size, rowPct: cropRowPct, colPct: cropColPct)
+    }
+
+    /// `_find_coeffs(_orig_pts, targ_pts)` for `_symmetric_warp(magnitude)`: the eight coefficients of the
+    /// perspective map (and a final 1) solving `A·X = B` as torch's `solve` does (here by Gaussian elimination
+    /// with partial pivoting, in double precision, rounded to float32 as torch's float tensors hold them).
+    static func symmetricWarpCoefficients(_ m: [Double]) throws(DataError) -> [Float] {
+        guard m.count == 4 else { throw DataError("symmetric_warp takes 4 magnitudes, got \(m.count)") }
+        let orig: [[Double]] = [[-1, -1], [-1, 1], [1, -1], [1, 1]]
+        let targ: [[Double]] = [[-1 - m[3], -1 - m[1]], [-1 - m[2], 1 + m[1]], [1 + m[3], -1 - m[0]], [1 + m[2], 1 + m[0]]]
+        var a: [[Double]] = []
+        var b: [Double] = []
+        for (p1, p2) in zip(targ, orig) {
+            a.append([p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]])
+            a.append([0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]])
+            b += [p2[0], p2[1]]
+        }
+        // float32 inputs, as FloatTensor(matrix) holds them.
+        a = a.map { $0.map { Double(Float($0)) } }
+        for col in 0..<8 {
+            guard let pivot = (col..<8).max(by: { abs(a[$0][col]) < abs(a[$1][col]) }), abs(a[pivot][col]) > 1e-12 else {
+                throw DataError("symmetric_warp magnitudes \(m) give a singular system")
+            }
+            a.swapAt(col, pivot)
+            b.swapAt(col, pivot)
+            for r in (col + 1)..<8 {
+                let f = a[r][col] / a[col][col]
+                for k in col..<8 { a[r][k] -= f * a[col][k] }
+                b[r] -= f * b[col]
+            }
+        }
+        var x = [Double](repeating: 0, count: 8)
+        for r in stride(from: 7, through: 0, by: -1) {
+            x[r] = (b[r] - ((r + 1)..<8).reduce(0) { $0 + a[r][$1] * x[$1] }) / a[r][r]
+        }
+        return x.map { Float($0) } + [1]
     }
 }
