@@ -53,10 +53,14 @@ import Testing
 
         let grid = dir.deletingLastPathComponent().appendingPathComponent("grid.png")
         let shown = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--bs", "4", "--show-batch", grid.path])
-        #expect(shown.status == 0 && shown.stderr.contains("4 images, 2 per row, written to"), "\(shown.stderr)")
+        #expect(shown.status == 0 && shown.stderr.contains("4 validation images, 2 per row, written to"), "\(shown.stderr)")
         // 2×2 tiles of 8 pixels with 2-pixel margins: 22×22, PNG signature first.
         let png = try [UInt8](Data(contentsOf: grid))
         #expect(png.prefix(4) == [0x89, 0x50, 0x4E, 0x47] && png[16..<24] == [0, 0, 0, 22, 0, 0, 0, 22])
+
+        let augmented = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--bs", "4", "--show-batch", grid.path, "--transforms"])
+        #expect(augmented.status == 0 && augmented.stderr.contains("4 augmented training images, 2 per row"), "\(augmented.stderr)")
+        #expect(try [UInt8](Data(contentsOf: grid)) != png)
 
         // The JSON output is a valid --split-from file: the same split comes back.
         let splitFile = dir.appendingPathComponent("split.json")

@@ -56,6 +56,9 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Write the first validation batch as a PNG grid (show_batch without titles; the labels go to stderr).")
     var showBatch: String?
 
+    @Flag(help: "With --show-batch: show the first training batch with get_transforms() (seeded by --seed), as show_batch does.")
+    var transforms = false
+
     func validate() throws {
         let sources = [pat != nil, folder, csv != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
@@ -82,7 +85,7 @@ struct DataCommand: ParsableCommand {
                 throw CLIError(
                     "\(path): the training images have only one class (\(split.classes.first ?? "")); a classifier needs at least two")
             }
-            let bunch = try ImageDataBunch(split: split, size: size, batchSize: bs, normalization: .imagenet)
+            let bunch = try ImageDataBunch(split: split, size: size, batchSize: bs, normalization: .imagenet, seed: UInt64(seed))
             // fastai's repr opens the first five images of each set; so does this, so a bad file is found here.
             for item in split.train.prefix(5) + split.valid.prefix(5) { try checkDecodes(item.path) }
             if saveBatch != nil || showBatch != nil { try save(bunch) }
@@ -190,11 +193,20 @@ struct DataCommand: ParsableCommand {
             Console.note("validation batch \(batch.images.shape) with labels written to \(file)")
         }
         if let file = showBatch {
-            let columns = Int(Double(batch.labels.count).squareRoot().rounded(.up))
-            let picture = try ImageGrid.picture(of: batch.images, normalization: bunch.valid.normalization, columns: columns)
+            var shown = batch
+            if transforms {
+                var train = bunch.train
+                guard let indices = train.epoch().first else { throw CLIError("there is no full training batch to show") }
+                let augmentations = train.drawAugmentations(indices.count)
+                do { shown = try train.batch(indices, augmentations: augmentations) } catch {
+                    throw CLIError("\(error.message) (fastai would stop here too; --skip-bad leaves such files out)")
+                }
+            }
+            let columns = Int(Double(shown.labels.count).squareRoot().rounded(.up))
+            let picture = try ImageGrid.picture(of: shown.images, normalization: bunch.valid.normalization, columns: columns)
             try ImageFile.writePNG(picture, to: file)
-            let titles = batch.labels.map { bunch.classes[$0] }
-            Console.note("\(batch.labels.count) images, \(columns) per row, written to \(file); labels row by row: \(titles.joined(separator: ", "))")
+            let titles = shown.labels.map { bunch.classes[$0] }
+            Console.note("\(shown.labels.count) \(transforms ? "augmented training" : "validation") images, \(columns) per row, written to \(file); labels row by row: \(titles.joined(separator: ", "))")
         }
     }
 }
