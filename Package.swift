@@ -42,13 +42,16 @@ let package = Package(
         // libzip reads PyTorch's zip checkpoints; libcrypto hashes them as torchvision does (SHA-256).
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libjpeg-turbo and libpng, to decode images as PIL does (Fastai/Data/JPEGDecoder.swift, PNGDecoder.swift only).
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
 
         // Computation: Tensors ← NN ← Fastai.
         .target(
             name: "Tensors", dependencies: ["CBLAS", "CDNNL", "CZip", "CZlib"],
             swiftSettings: [.unsafeFlags(tensorFlags)]),
         .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Fastai", dependencies: ["NN", "CCrypto"]),
+        .target(name: "Fastai", dependencies: ["NN", "CCrypto", "CTurboJPEG", "CPNG"]),
 
         // Markdown through cmark: no tensor knowledge.
         .target(name: "Markup", dependencies: ["CCmark"]),

@@ -2,7 +2,7 @@
 # Makes sure the C libraries LearnerLens links, and the Fashion-MNIST data it trains on, are installed (Debian/Ubuntu).
 # As root it installs what is missing; otherwise it prints the exact command and stops.
 set -euo pipefail
-needed=(libcmark-dev libopenblas-dev libdnnl-dev zlib1g-dev libzip-dev libssl-dev dataset-fashion-mnist pkg-config tmux)
+needed=(libcmark-dev libopenblas-dev libdnnl-dev zlib1g-dev libzip-dev libssl-dev libturbojpeg0-dev libpng-dev dataset-fashion-mnist pkg-config tmux)
 missing=()
 for p in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

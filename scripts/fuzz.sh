@@ -4,6 +4,8 @@
 #   scripts/fuzz.sh lesson [SECONDS]        LessonParser.parse + LessonChecker.check
 #   scripts/fuzz.sh safetensors [SECONDS]   SafetensorsArchive.decode
 #   scripts/fuzz.sh checkpoint [SECONDS]    TorchCheckpoint.decode + Unpickler.load
+#   scripts/fuzz.sh jpeg [SECONDS]          ImageFile.decode (libjpeg-turbo), seeded with JPEGs
+#   scripts/fuzz.sh png [SECONDS]           ImageFile.decode (libpng), seeded with PNGs
 #   scripts/fuzz.sh TARGET 0 FILE...        replay FILEs once (e.g. a crash) and exit
 #
 # The libraries are built instrumented (ASan + libFuzzer's coverage) by SwiftPM in the scratch path
@@ -20,7 +22,8 @@ case "$target" in
     lesson) harness=Fuzz/LessonFuzz.swift; modules=(Tensors NN Fastai Markup LessonKit); max_len=65536 ;;
     safetensors) harness=Fuzz/SafetensorsFuzz.swift; modules=(Tensors); max_len=4096 ;;
     checkpoint) harness=Fuzz/CheckpointFuzz.swift; modules=(Tensors); max_len=8192 ;;
-    *) echo "usage: scripts/fuzz.sh lesson|safetensors|checkpoint [SECONDS] [FILE...]" >&2; exit 2 ;;
+    jpeg|png) harness=Fuzz/ImageFuzz.swift; modules=(Tensors NN Fastai); max_len=65536 ;;
+    *) echo "usage: scripts/fuzz.sh lesson|safetensors|checkpoint|jpeg|png [SECONDS] [FILE...]" >&2; exit 2 ;;
 esac
 
 scratch=.build-fuzz
@@ -44,8 +47,9 @@ exe="$scratch/fuzz-$target"
 swiftc -sanitize=fuzzer,address -parse-as-library -g \
     -module-name "Fuzz_$target" \
     -I "$scratch/debug/Modules" -I Sources/CCmark -I Sources/CBLAS -I Sources/CDNNL -I Sources/CZip -I Sources/CCrypto \
-    $(pkg-config --cflags-only-I libcmark openblas | sed 's/-I/-Xcc -I/g') \
-    $(pkg-config --libs libcmark openblas libzip libcrypto) -lz -ldnnl \
+    -I Sources/CZlib -I Sources/CTurboJPEG -I Sources/CPNG \
+    $(pkg-config --cflags-only-I libcmark openblas libpng | sed 's/-I/-Xcc -I/g') \
+    $(pkg-config --libs libcmark openblas libzip libcrypto zlib libturbojpeg libpng) -ldnnl \
     "$harness" "${objects[@]}" -o "$exe"
 
 # The Swift backtracer and ASan both want the crash signal; let libFuzzer/ASan report it.

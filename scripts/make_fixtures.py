@@ -32,6 +32,12 @@ Usage
           resnet34-<sha256[:8]>.pth + resnet34.io.safetensors (input and PyTorch's output),
           resnet50-<sha256[:8]>.pth (for timing the reader against torch.load).
 
+    python scripts/make_fixtures.py --images
+        Writes Tests/FastaiTests/Fixtures/images/ (tiny JPEGs and PNGs of every kind PIL reads) and
+        Tests/FastaiTests/Fixtures/images.json: PIL's `.convert('RGB')` pixels of each (base64), fastai v1's
+        resize (area pre-shrink + grid_sample) and crop_pad on random tensors, and numpy's legacy
+        `np.random.seed(s); np.random.permutation(n)` (issue 17).
+
 Needs: torch, torchvision, safetensors (see the venv notes in the report / docs).
 
 The fastai v1 part is a faithful re-implementation (no fastai install) of the
@@ -1087,6 +1093,305 @@ def make_full_checkpoints(dirp: Path) -> None:
     print(f"  {sha_named(tmp, 'resnet50').name}")
 
 
+# ---------------------------------------------------------------------------
+# issue 17: images (PIL decoding, fastai v1 resize/crop_pad, numpy's permutation)
+# ---------------------------------------------------------------------------
+
+IMAGES_DIR = FACTS_DIR / "images"
+
+
+def _png_bytes(arr, color_type, bit_depth, interlace=False, plte=None, trns=None) -> bytes:
+    """A minimal PNG writer (filter 0 everywhere) for what PIL cannot write: 16-bit RGB/grey+alpha and Adam7."""
+    import struct
+    import zlib
+    import numpy as np
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    h, w = arr.shape[:2]
+    dtype = ">u2" if bit_depth == 16 else "u1"
+
+    def rows(a):
+        return b"".join(b"\x00" + a[y].astype(dtype).tobytes() for y in range(a.shape[0]))
+
+    if interlace:
+        passes = [(0, 0, 8, 8), (0, 4, 8, 8), (4, 0, 8, 4), (0, 2, 4, 4), (2, 0, 4, 2), (0, 1, 2, 2), (1, 0, 2, 1)]
+        raw = b"".join(rows(arr[y0::dy, x0::dx]) for (y0, x0, dy, dx) in passes
+                       if arr[y0::dy, x0::dx].size)
+    else:
+        raw = rows(arr)
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, bit_depth, color_type, 0, 0, 1 if interlace else 0))
+    if plte is not None:
+        out += chunk(b"PLTE", bytes(plte))
+    if trns is not None:
+        out += chunk(b"tRNS", bytes(trns))
+    return out + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _write_image_files() -> list[str]:
+    import numpy as np
+    from PIL import Image
+    IMAGES_DIR.mkdir(parents=True, exist_ok=True)
+    for old in IMAGES_DIR.iterdir():
+        old.unlink()
+    rng = np.random.default_rng(17)
+    h, w = 13, 19
+    yy, xx = np.mgrid[0:h, 0:w]
+    rgb = np.stack([xx * 255 // (w - 1), yy * 255 // (h - 1), (xx + yy) * 7 % 256], -1)
+    rgb = np.clip(rgb + rng.integers(-40, 41, rgb.shape), 0, 255).astype(np.uint8)
+    im = Image.fromarray(rgb, "RGB")
+    names = []
+
+    def save(name, img, **kw):
+        img.save(IMAGES_DIR / name, **kw)
+        names.append(name)
+
+    save("jpeg_baseline_420.jpg", im, quality=90, subsampling=2)
+    save("jpeg_baseline_444.jpg", im, quality=90, subsampling=0)
+    save("jpeg_baseline_422.jpg", im, quality=75, subsampling=1)
+    save("jpeg_progressive_420.jpg", im, quality=85, subsampling=2, progressive=True)
+    save("jpeg_progressive_444.jpg", im, quality=85, subsampling=0, progressive=True)
+    save("jpeg_grey.jpg", im.convert("L"), quality=90)
+    save("jpeg_cmyk.jpg", im.convert("CMYK"), quality=90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° CW to display; fastai v1 (PIL's open + convert) ignores it
+    save("jpeg_exif_orientation6.jpg", im, quality=90, exif=exif.tobytes())
+    save("png_rgb8.png", im)
+    save("png_grey8.png", im.convert("L"))
+    save("png_grey1.png", im.convert("1"))
+    save("png_palette.png", im.quantize(16))
+    pal = im.quantize(8)
+    pal.info["transparency"] = 3
+    save("png_palette_trns.png", pal)
+    rgba = np.concatenate([rgb, (xx * 13 % 256).astype(np.uint8)[..., None]], -1)
+    save("png_rgba.png", Image.fromarray(rgba, "RGBA"))
+    la = np.stack([np.asarray(im.convert("L")), (yy * 20 % 256).astype(np.uint8)], -1)
+    save("png_grey_alpha.png", Image.fromarray(la, "LA"))
+    rgb16 = rgb.astype(np.uint16) * 257 + rng.integers(0, 257, rgb.shape).astype(np.uint16)
+    files = {
+        "png_rgb16.png": _png_bytes(rgb16, 2, 16),
+        "png_rgba16.png": _png_bytes(np.concatenate([rgb16, rgb16[..., :1]], -1), 6, 16),
+        "png_grey16.png": _png_bytes((yy * 4000 + xx * 37).astype(np.uint16)[..., None], 0, 16),
+        "png_grey16_small.png": _png_bytes((yy * 19 + xx).astype(np.uint16)[..., None], 0, 16),
+        "png_grey_alpha16.png": _png_bytes(np.stack([rgb16[..., 0], rgb16[..., 1]], -1), 4, 16),
+        "png_rgb8_interlaced.png": _png_bytes(rgb, 2, 8, interlace=True),
+        "png_palette_interlaced.png": _png_bytes(
+            (xx % 4 + 4 * (yy % 2)).astype(np.uint8)[..., None], 3, 8, interlace=True,
+            plte=[v for i in range(8) for v in (i * 30, 255 - i * 30, (i * 77) % 256)]),
+    }
+    for name, data in files.items():
+        (IMAGES_DIR / name).write_bytes(data)
+        names.append(name)
+    return sorted(names)
+
+
+def _decoded_case(name):
+    import base64
+    from PIL import Image
+    with Image.open(IMAGES_DIR / name) as img:
+        mode = img.mode
+        rgb = img.convert("RGB")
+    return {"file": name, "mode": mode, "width": rgb.width, "height": rgb.height,
+            "rgb": base64.b64encode(rgb.tobytes()).decode()}
+
+
+def _fastai_affine_grid(h, w):
+    grid = torch.zeros(1, h, w, 2)
+    lin = torch.linspace(-1, 1, w) if w > 1 else torch.tensor([-1.0])
+    grid[:, :, :, 0] = torch.ger(torch.ones(h), lin).expand_as(grid[:, :, :, 0])
+    lin = torch.linspace(-1, 1, h) if h > 1 else torch.tensor([-1.0])
+    grid[:, :, :, 1] = torch.ger(lin, torch.ones(w)).expand_as(grid[:, :, :, 1])
+    return grid
+
+
+def _fastai_resize(x, size):
+    """Image.apply_tfms(size=int): _get_resize_target(do_crop=True), Image.resize, refresh -> _grid_sample."""
+    ch, r, c = x.shape
+    ratio = min(r / size, c / size)
+    target = (int(round(r / ratio)), int(round(c / ratio)))
+    if target == (r, c):
+        return x, target, None
+    coords = _fastai_affine_grid(*target)
+    mn, mx = coords.min(), coords.max()
+    z = 1 / (mx - mn).item() * 2
+    d = min(x.shape[1] / coords.shape[1], x.shape[2] / coords.shape[2]) / 2
+    shrunk = None
+    if d > 1 and d > z:
+        x = F.interpolate(x[None], scale_factor=1 / d, mode="area")[0]
+        shrunk = list(x.shape[1:])
+    out = F.grid_sample(x[None], coords, mode="bilinear", padding_mode="reflection", align_corners=True)[0]
+    return out, target, shrunk
+
+
+def _fastai_crop_pad(x, size, row_pct=0.5, col_pct=0.5):
+    rows, cols = size, size
+    if x.shape[1:] == torch.Size((rows, cols)):
+        return x
+    row_pct = row_pct - 1e-7 if row_pct == 1 else row_pct
+    col_pct = col_pct - 1e-7 if col_pct == 1 else col_pct
+    if x.size(1) < rows or x.size(2) < cols:
+        row_pad = max((rows - x.size(1) + 1) // 2, 0)
+        col_pad = max((cols - x.size(2) + 1) // 2, 0)
+        x = F.pad(x[None], (col_pad, col_pad, row_pad, row_pad), mode="reflect")[0]
+    row = int((x.size(1) - rows + 1) * row_pct)
+    col = int((x.size(2) - cols + 1) * col_pct)
+    return x[:, row:row + rows, col:col + cols].contiguous()
+
+
+def _geometry_cases():
+    torch.manual_seed(17)
+    cases = []
+    def pixels(h, w):  # open_image's values: bytes / 255 in float32
+        b = torch.randint(0, 256, (3, h, w), dtype=torch.uint8)
+        return b, b.float().div_(255)
+
+    def short(t):  # 7 significant digits: enough for the 1e-4 comparison, small on disk
+        return [float(f"{v:.7g}") for v in _floats(t)]
+
+    for (h, w, size, rp, cp) in [(20, 30, 8, 0.5, 0.5), (9, 13, 16, 0.5, 0.5), (30, 11, 5, 0.3, 0.9),
+                                 (12, 12, 12, 0.5, 0.5), (21, 33, 10, 0.0, 1.0), (7, 40, 6, 0.5, 0.25),
+                                 (40, 3, 2, 0.5, 0.5), (17, 16, 8, 0.5, 0.5)]:
+        b, x = pixels(h, w)
+        resized, target, shrunk = _fastai_resize(x, size)
+        out = _fastai_crop_pad(resized, size, rp, cp)
+        cases.append({"height": h, "width": w, "size": size, "row_pct": rp, "col_pct": cp, "bytes": b.reshape(-1).tolist(),
+                      "target": list(target), "shrunk": shrunk, "output": short(out)})
+    # crop_pad on an image smaller than the crop: reflection padding
+    b, x = pixels(5, 7)
+    pad = {"height": 5, "width": 7, "size": 9, "row_pct": 0.5, "col_pct": 0.5, "bytes": b.reshape(-1).tolist(),
+           "output": short(_fastai_crop_pad(x, 9))}
+    return cases, pad
+
+
+def _fastai_symmetric_warp(flow, m):
+    """_symmetric_warp -> _do_perspective_warp -> _find_coeffs(_orig_pts, targ_pts) -> _apply_perspective."""
+    orig = [[-1, -1], [-1, 1], [1, -1], [1, 1]]
+    targ = [[-1 - m[3], -1 - m[1]], [-1 - m[2], 1 + m[1]], [1 + m[3], -1 - m[0]], [1 + m[2], 1 + m[0]]]
+    rows = []
+    for p1, p2 in zip(targ, orig):
+        rows.append([p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]])
+        rows.append([0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]])
+    A = torch.tensor(rows, dtype=torch.float32)
+    B = torch.tensor(orig, dtype=torch.float32).view(8, 1)
+    coeffs = torch.linalg.solve(A, B)[:, 0]
+    size = flow.size()
+    f = flow.view(-1, 2)
+    coeffs = torch.cat([coeffs, torch.tensor([1.0])]).view(3, 3)
+    f = torch.addmm(coeffs[:, 2], f, coeffs[:, :2].t())
+    f = f * (1 / f[:, 2].unsqueeze(1))
+    return f[:, :2].reshape(size)
+
+
+def _fastai_augment(x, size, flip=False, warp=None, degrees=None, zoom=None, change=None, scale=None, crop=(0.5, 0.5)):
+    """Image.apply_tfms(get_transforms()-style tfms, size) with the random draws fixed: rotate then rand_zoom
+    (affine, order 5, M = R @ Z), _affine_mult's aspect fix, _grid_sample (area pre-shrink unless zoomed in),
+    lighting in logit space (brightness, contrast; order 8), flip_lr (pixel, order 10), crop_pad (order 99)."""
+    import math
+    ch, r, c = x.shape
+    ratio = min(r / size, c / size)
+    th, tw = int(round(r / ratio)), int(round(c / ratio))
+    m = torch.eye(3)
+    affine = False
+    if degrees is not None:
+        a = degrees * math.pi / 180
+        m = m @ torch.tensor([[math.cos(a), -math.sin(a), 0.], [math.sin(a), math.cos(a), 0.], [0., 0., 1.]]).float()
+        affine = True
+    if zoom is not None:
+        zs, zr, zc = zoom
+        s = 1 - 1 / zs
+        m = m @ torch.tensor([[1 / zs, 0, s * (2 * zc - 1)], [0, 1 / zs, s * (2 * zr - 1)], [0, 0, 1.]]).float()
+        affine = True
+    if affine or warp is not None or (th, tw) != (r, c):
+        flow = _fastai_affine_grid(th, tw)
+        if warp is not None:
+            flow = _fastai_symmetric_warp(flow, warp)
+        if affine:
+            m = m.clone()
+            m[0, 1] *= th / tw
+            m[1, 0] *= tw / th
+            flow = torch.addmm(m[:2, 2], flow.view(-1, 2), m[:2, :2].t()).view(1, th, tw, 2)
+        mn, mx = flow.min(), flow.max()
+        z = 1 / (mx - mn).item() * 2
+        d = min(r / th, c / tw) / 2
+        if d > 1 and d > z:
+            x = F.interpolate(x[None], scale_factor=1 / d, mode="area")[0]
+        x = F.grid_sample(x[None], flow, mode="bilinear", padding_mode="reflection", align_corners=True)[0]
+    if change is not None or scale is not None:
+        lx = (x / (1 - x)).log()
+        if change is not None:
+            lx = lx + math.log(change / (1 - change))
+        if scale is not None:
+            lx = lx * scale
+        x = lx.sigmoid()
+    if flip:
+        x = x.flip(2)
+    return _fastai_crop_pad(x.contiguous(), size, *crop)
+
+
+def _augment_cases():
+    torch.manual_seed(18)
+    cases = []
+    for (h, w, size, kw) in [
+        (12, 15, 10, dict(degrees=7.5)),
+        (12, 15, 10, dict(zoom=(1.08, 0.2, 0.7))),
+        (20, 14, 6, dict(degrees=-9.0, zoom=(1.05, 0.9, 0.1), change=0.45, scale=1.2, flip=True, crop=(0.3, 0.8))),
+        (9, 9, 9, dict(change=0.58, scale=0.85)),
+        (9, 11, 9, dict(flip=True, crop=(1.0, 0.0))),
+        (30, 40, 7, dict(degrees=3.0)),
+        (12, 15, 10, dict(warp=(0.15, -0.1, 0.05, -0.18))),
+        (40, 26, 9, dict(warp=(-0.2, 0.2, 0.1, 0.0), degrees=4.0, zoom=(1.02, 0.5, 0.5), flip=True, crop=(0.6, 0.1))),
+    ]:
+        b = torch.randint(0, 256, (3, h, w), dtype=torch.uint8)
+        out = _fastai_augment(b.float().div_(255), size, **kw)
+        case = {"height": h, "width": w, "size": size, "bytes": b.reshape(-1).tolist(),
+                "output": [float(f"{v:.7g}") for v in _floats(out)]}
+        case.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in kw.items()})
+        cases.append(case)
+    return cases
+
+
+def _permutation_cases():
+    import numpy as np
+    out = []
+    for seed, n in [(2, 1), (2, 10), (2, 50), (42, 37), (0, 300), (4294967295, 17)]:
+        np.random.seed(seed)
+        out.append({"seed": seed, "n": n, "permutation": np.random.permutation(n).tolist()})
+    return out
+
+
+def _pipeline_case(names, size=6):
+    """open_image + resize(size) + centre crop_pad + normalize(imagenet_stats) of every fixture image, as a batch."""
+    import numpy as np
+    from PIL import Image
+    mean = torch.tensor([0.485, 0.456, 0.406])[:, None, None]
+    std = torch.tensor([0.229, 0.224, 0.225])[:, None, None]
+    out = []
+    for n in names:
+        x = torch.from_numpy(np.asarray(Image.open(IMAGES_DIR / n).convert("RGB"), dtype=np.float32))
+        x = x.permute(2, 0, 1).contiguous().div_(255)
+        r, _, _ = _fastai_resize(x, size)
+        out.append((_fastai_crop_pad(r, size) - mean) / std)
+    return {"size": size, "files": names, "output": [float(f"{v:.7g}") for v in _floats(torch.stack(out))]}
+
+
+def make_images() -> None:
+    import mimetypes
+    import PIL
+    names = _write_image_files()
+    cases, pad = _geometry_cases()
+    obj = {"pillow": PIL.__version__, "torch": torch.__version__,
+           "decoded": [_decoded_case(n) for n in names],
+           "geometry": cases, "crop_pad_reflect": pad, "pipeline": _pipeline_case(names), "augment": _augment_cases(), "permutations": _permutation_cases(),
+           "image_extensions": sorted(k for k, v in mimetypes.types_map.items() if v.startswith("image/")),
+           "sorted_labels": sorted(["beagle", "Abyssinian", "Égyptien", "_x", "Bengal", "zebra", "a b", "ß", "Z"])}
+    with open(FACTS_DIR / "images.json", "w") as fh:  # compact: the lists of pixels are long
+        json.dump(obj, fh, separators=(",", ":"))
+        fh.write("\n")
+    total = sum((IMAGES_DIR / n).stat().st_size for n in names)
+    print(f"images -> {IMAGES_DIR} ({len(names)} files, {total} bytes), {FACTS_DIR / 'images.json'}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="?", const=str(REPO / ".fixtures"), default=None, metavar="DIR",
@@ -1097,7 +1402,12 @@ def main(argv=None) -> int:
     ap.add_argument("--checkpoints", action="store_true", help="write the small torch.save fixtures")
     ap.add_argument("--full-checkpoints", metavar="DIR", default=None,
                     help="write full-size resnet34/resnet50 checkpoints (not committed) into DIR")
+    ap.add_argument("--images", action="store_true",
+                    help="write only the image fixtures (Tests/FastaiTests/Fixtures/images/ and images.json)")
     args = ap.parse_args(argv)
+    if args.images:
+        make_images()
+        return 0
     torch.set_grad_enabled(True)
     if args.checkpoints:
         make_checkpoints()

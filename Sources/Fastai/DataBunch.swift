@@ -57,18 +57,13 @@ public struct DataBunch: Sendable, Equatable {
                 var d: ObjCBool = false
                 return !name.hasPrefix(".") && fm.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &d)
                     && d.boolValue
-            }.sorted()
+            }.sorted(by: PythonOrder.less)
             guard !classes.isEmpty else { throw DataError("\(folder.path): no sub-folders to use as classes") }
             try self.init(classes: classes, source: "the sub-folders of \(folder.lastPathComponent)")
             return
         }
-        let regex: NSRegularExpression
-        do { regex = try NSRegularExpression(pattern: pattern) } catch {
-            throw DataError("label pattern \(pattern) is not a valid regular expression")
-        }
-        guard regex.numberOfCaptureGroups >= 1 else {
-            throw DataError("label pattern \(pattern) needs a capture group around the label")
-        }
+        // The same compilation as `from_name_re` (`LabelledImage`): Python's named groups accepted.
+        let regex = try LabelledImage.compile(pattern)
         var labels = Set<String>()
         var unmatched: [String] = []
         let files = fm.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
@@ -87,7 +82,7 @@ public struct DataBunch: Sendable, Equatable {
             throw DataError(
                 "\(folder.path): no file name matched \(pattern)\(unmatched.isEmpty ? " (the folder has no files)" : " (for example \(unmatched.sorted()[0]))")")
         }
-        try self.init(classes: labels.sorted(), source: "file names in \(folder.lastPathComponent) matched by \(pattern)")
+        try self.init(classes: labels.sorted(by: PythonOrder.less), source: "file names in \(folder.lastPathComponent) matched by \(pattern)")
     }
 }
 

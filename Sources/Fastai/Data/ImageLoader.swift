@@ -36,14 +36,6 @@ public struct ImageLoader: Sendable {
         if let n = normalization, n.mean.count != 3 {
             throw DataError("images have 3 channels, the normalisation has \(n.mean.count)")
         }
-        if size != images.height {
-            // Refused here rather than at the first batch (BilinearResize's rule).
-            guard Double(images.height) / Double(size) / 2 <= 1 else {
-                throw DataError(
-                    "size \(size) is more than 2× smaller than the \(images.height)×\(images.width) images; fastai first "
-                        + "shrinks by area averaging there, which is not implemented: use a size of at least \((images.height + 1) / 2)")
-            }
-        }
         guard !dropLast || images.count >= batchSize else {
             throw DataError("the batch size \(batchSize) is larger than the \(images.count) images, and drop_last leaves no batch")
         }
@@ -61,15 +53,24 @@ public struct ImageLoader: Sendable {
 
     /// The next epoch's batches of image indices (a fresh permutation when shuffling).
     public mutating func epoch() -> [[Int]] {
-        var order = Array(0..<images.count)
+        Self.epoch(count: images.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, generator: &generator)
+    }
+
+    /// One epoch's batches of indices into `count` items: `0..<count`, shuffled when asked (Fisher–Yates from the
+    /// last position down, with `generator`), cut into batches of `batchSize`, the incomplete last one left out
+    /// with `dropLast`. Shared by every loader.
+    public static func epoch(
+        count: Int, batchSize: Int, shuffle: Bool, dropLast: Bool, generator: inout RandomGenerator
+    ) -> [[Int]] {
+        var order = Array(0..<count)
         if shuffle {
-            // Fisher–Yates from the last position down.
             for i in stride(from: order.count - 1, to: 0, by: -1) {
                 let j = Int(generator.nextUniform() * Double(i + 1))
                 order.swapAt(i, min(j, i))
             }
         }
-        return (0..<batchCount).map { b in Array(order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]) }
+        let batches = dropLast ? count / batchSize : (count + batchSize - 1) / batchSize
+        return (0..<batches).map { b in Array(order[(b * batchSize)..<min((b + 1) * batchSize, order.count)]) }
     }
 
     /// The batch holding these images, in this order.

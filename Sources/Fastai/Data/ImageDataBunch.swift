@@ -1,0 +1,37 @@
+import Tensors
+
+/// fastai v1's `ImageDataBunch` over image files: the split, and one loader per set yielding `ImageBatch`es of
+/// `[B, 3, size, size]` — what `fit` iterates (`train` shuffled with `drop_last`, `valid` in order, every image).
+public struct ImageDataBunch: Sendable {
+    /// Classes, items and the dropped validation items.
+    public let split: ImageSplit
+    /// `data.train_dl`.
+    public var train: ImageFileLoader
+    /// `data.valid_dl`.
+    public var valid: ImageFileLoader
+
+    /// `data.classes`.
+    public var classes: [String] { split.classes }
+    /// `data.c`.
+    public var c: Int { split.c }
+
+    /// Loaders of `batchSize` images of `size×size` over `split`, normalised by `normalization` (nil: raw `/255`).
+    /// `seed` fixes the training shuffle.
+    public init(split: ImageSplit, size: Int, batchSize: Int, normalization: Normalization?, seed: UInt64 = 0) throws(DataError) {
+        self.split = split
+        train = try ImageFileLoader(
+            items: split.train, labels: split.labelIndices(split.train), batchSize: batchSize, shuffle: true, dropLast: true,
+            size: size, normalization: normalization, seed: seed)
+        valid = try ImageFileLoader(
+            items: split.valid, labels: split.labelIndices(split.valid), batchSize: batchSize, shuffle: false,
+            dropLast: false, size: size, normalization: normalization, seed: seed)
+    }
+
+    /// `normalize()` without stats: the statistics of one un-normalised training batch (`batch_stats`).
+    public func statisticsOfOneBatch() throws(DataError) -> Normalization {
+        var raw = train
+        raw.normalization = nil
+        guard let first = raw.epoch().first else { throw DataError("no training batch to take statistics from") }
+        return try Normalization.statistics(of: raw.batch(first).images)
+    }
+}
