@@ -95,13 +95,15 @@ struct Fit: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let archValue = Architecture(rawValue: arch)!
+            guard let archValue = Architecture(rawValue: arch) else {
+                throw ValidationError("unknown arch '\(arch)'; known: \(Architecture.knownNames)")
+            }
             let maxLR = try parsedLR()
             if let save { try FileChecks.writable(save, option: "--save") }
             let fashion = try FashionMNIST(directory: dataDir, trainSubset: trainSubset, validSubset: validSubset)
             let lookup = pretrained ? PretrainedWeights.locate(archValue, explicit: weights.map { URL(fileURLWithPath: $0) }) : nil
             if let lookup, lookup.file == nil {
-                if weights != nil { throw CLIError("--weights \(weights!): no such readable file") }
+                if let weights { throw CLIError("--weights \(weights): no such readable file") }
                 Console.note("no pretrained weights for \(arch) (looked in \(lookup.searched.joined(separator: ", "))): the body starts from random weights and is still frozen, as fastai's create_cnn(pretrained=True) does; use --no-pretrained to train it")
             }
             let build = try createCNN(
