@@ -38,6 +38,14 @@ Usage
         resize (area pre-shrink + grid_sample) and crop_pad on random tensors, and numpy's legacy
         `np.random.seed(s); np.random.permutation(n)` (issue 17).
 
+    python scripts/make_fixtures.py --gradients [--models DIR]
+        Writes the gradient fixtures (issue 16): Tests/TensorsTests/Fixtures/gradients.safetensors +
+        gradients.json (every op's input and parameter gradients from torch autograd, batch norm's
+        running statistics after a train step), Tests/FastaiTests/Fixtures/head_gradients.safetensors
+        (fastai's head on a [4,8,7,7] map, torch's dropout masks); with --models DIR also the head on
+        [4,512,7,7] and create_cnn resnet18 (10 classes) and resnet34 (37 classes), 64 px, batch 4, frozen
+        and unfrozen, computed in float64 (large; LEARNERLENS_GRADIENT_FIXTURES=DIR runs them).
+
 Needs: torch, torchvision, safetensors (see the venv notes in the report / docs).
 
 The fastai v1 part is a faithful re-implementation (no fastai install) of the
@@ -1392,6 +1400,239 @@ def make_images() -> None:
     print(f"images -> {IMAGES_DIR} ({len(names)} files, {total} bytes), {FACTS_DIR / 'images.json'}")
 
 
+# ---------------------------------------------------------------------------
+# 5. gradient fixtures (--gradients): every op's input and parameter gradients from torch
+#    autograd, batch norm's running statistics after a train step, and fastai's head (issue 16).
+#    Small ones to Tests/TensorsTests/Fixtures/gradients.*, Tests/FastaiTests/Fixtures/head_gradients.*;
+#    with --models DIR also the whole create_cnn models (large, not committed).
+# ---------------------------------------------------------------------------
+
+class GradWriter:
+    """Each case: tensors `{name}.{key}` (inputs, `seed` = the output's gradient, `output`,
+    `grad.{key}` for each input and parameter) and a JSON entry with the op's parameters."""
+    def __init__(self):
+        self.cases: list[dict] = []
+        self.tensors: dict[str, torch.Tensor] = {}
+
+    def add(self, name, op, params, inputs: dict, fn, extra: dict | None = None):
+        leaves = {k: v.clone().requires_grad_(True) for k, v in inputs.items() if v is not None}
+        y = fn(**leaves)
+        seed = torch.randn_like(y)
+        y.backward(seed)
+        case = {"name": name, "op": op, **params, "inputs": list(leaves)}
+        for k, v in leaves.items():
+            self.tensors[f"{name}.{k}"] = f32(v)
+            self.tensors[f"{name}.grad.{k}"] = f32(v.grad)
+        self.tensors[f"{name}.seed"] = f32(seed)
+        self.tensors[f"{name}.output"] = f32(y)
+        for k, v in (extra or {}).items():
+            self.tensors[f"{name}.{k}"] = f32(v)
+        self.cases.append(case)
+
+
+def _gradient_ops(w: GradWriter) -> None:
+    torch.manual_seed(0)
+    convs = [  # (name, input, out, kernel, stride, padding, dilation, groups, bias)
+        ("conv3x3_s1_p1", [2, 4, 6, 6], 5, 3, 1, 1, 1, 1, False),
+        ("conv3x3_s2_p1", [2, 4, 7, 7], 6, 3, 2, 1, 1, 1, True),
+        ("conv1x1_s1", [2, 6, 5, 5], 4, 1, 1, 0, 1, 1, True),
+        ("conv1x1_s2_downsample", [2, 4, 7, 7], 6, 1, 2, 0, 1, 1, False),
+        ("conv7x7_s2_p3_stem", [2, 3, 9, 9], 4, 7, 2, 3, 1, 1, False),
+        ("conv11x11_s4_p2_alexnet", [2, 3, 19, 19], 3, 11, 4, 2, 1, 1, True),
+        ("conv5x5_p2_alexnet", [2, 3, 6, 6], 4, 5, 1, 2, 1, 1, True),
+        ("conv3x3_groups2", [2, 4, 6, 6], 6, 3, 1, 1, 1, 2, True),
+        ("conv3x3_dil2_p2", [2, 3, 7, 7], 4, 3, 1, 2, 2, 1, False),
+    ]
+    for name, ish, oc, k, s, p, d, g, bias in convs:
+        x = torch.randn(*ish)
+        weight = torch.randn(oc, ish[1] // g, k, k) * (1.0 / (ish[1] // g * k * k)) ** 0.5
+        b = torch.randn(oc) * 0.5 if bias else None
+        w.add(name, "conv2d", {"kernel": k, "stride": s, "padding": p, "dilation": d, "groups": g},
+              {"input": x, "weight": weight, "bias": b},
+              lambda input, weight, bias=None: F.conv2d(input, weight, bias, s, p, d, g))
+    for name, shape, training in [("bn2d_train", [3, 4, 3, 3], True), ("bn2d_eval", [3, 4, 3, 3], False),
+                                  ("bn1d_train", [4, 6], True), ("bn1d_eval", [4, 6], False)]:
+        c = shape[1]
+        x = torch.randn(*shape) * 2 + 0.5
+        rm, rv = torch.randn(c) * 0.5, torch.rand(c) + 0.5
+        nrm, nrv = rm.clone(), rv.clone()
+        w.add(name, "batch_norm", {"training": training},
+              {"input": x, "weight": torch.rand(c) + 0.5, "bias": torch.randn(c) * 0.3},
+              lambda input, weight, bias: F.batch_norm(input, nrm, nrv, weight, bias, training=training,
+                                                       momentum=0.1, eps=1e-5),
+              {"running_mean": rm, "running_var": rv, "new_running_mean": nrm, "new_running_var": nrv})
+    for name, ish, k, s, p, ceil in [("maxpool_k3s2p1", [2, 3, 7, 7], 3, 2, 1, False),
+                                     ("maxpool_k2s2", [2, 3, 6, 6], 2, 2, 0, False),
+                                     ("maxpool_k3s2_ceil", [2, 3, 8, 8], 3, 2, 0, True)]:
+        w.add(name, "max_pool2d", {"kernel": k, "stride": s, "padding": p, "ceil_mode": ceil},
+              {"input": torch.randn(*ish)}, lambda input: F.max_pool2d(input, k, s, p, ceil_mode=ceil))
+    # ties: torch's CPU kernel gives the gradient to the first maximal element (row-major)
+    tie = torch.tensor([[[[1., 2., 2.], [2., 0., 2.], [1., 2., 1.]]]])
+    w.add("maxpool_ties", "max_pool2d", {"kernel": 2, "stride": 1, "padding": 0, "ceil_mode": False},
+          {"input": tie}, lambda input: F.max_pool2d(input, 2, 1, 0))
+    for name, cip in [("avgpool_k3s2p1_incl", True), ("avgpool_k3s2p1_excl", False)]:
+        w.add(name, "avg_pool2d", {"kernel": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": cip},
+              {"input": torch.randn(2, 3, 8, 8)},
+              lambda input: F.avg_pool2d(input, 3, 2, 1, ceil_mode=True, count_include_pad=cip))
+    w.add("avgpool_k2s2", "avg_pool2d", {"kernel": 2, "stride": 2, "padding": 0, "ceil_mode": False, "count_include_pad": True},
+          {"input": torch.randn(2, 3, 6, 6)}, lambda input: F.avg_pool2d(input, 2, 2))
+    for name, ish, osz in [("7x5_to_3x2", [2, 3, 7, 5], [3, 2]), ("7x7_to_1x1", [2, 4, 7, 7], [1, 1]),
+                           ("13x13_to_6x6", [2, 2, 13, 13], [6, 6])]:
+        x = torch.randn(*ish)
+        w.add("adaptive_avg_" + name, "adaptive_avg_pool2d", {"output_size": osz}, {"input": x},
+              lambda input: F.adaptive_avg_pool2d(input, osz))
+        w.add("adaptive_max_" + name, "adaptive_max_pool2d", {"output_size": osz}, {"input": x},
+              lambda input: F.adaptive_max_pool2d(input, osz))
+    w.add("concat_pool", "adaptive_concat_pool2d", {}, {"input": torch.randn(2, 5, 4, 4)},
+          lambda input: torch.cat([F.adaptive_max_pool2d(input, 1), F.adaptive_avg_pool2d(input, 1)], 1))
+    w.add("linear", "linear", {}, {"input": torch.randn(3, 8), "weight": torch.randn(5, 8) * 0.35,
+                                   "bias": torch.randn(5) * 0.5}, lambda input, weight, bias: F.linear(input, weight, bias))
+    w.add("relu", "relu", {}, {"input": torch.randn(2, 3, 4, 4)}, lambda input: F.relu(input))
+    mask = F.dropout(torch.ones(4, 6), 0.5, training=True)
+    w.add("dropout", "dropout", {"p": 0.5}, {"input": torch.randn(4, 6)}, lambda input: input * mask, {"mask": mask})
+    w.add("add", "add", {}, {"input": torch.randn(2, 3, 4, 4), "other": torch.randn(2, 3, 4, 4)},
+          lambda input, other: input + other)
+    w.add("cat", "cat", {"dim": 1}, {"input": torch.randn(2, 3, 2, 2), "other": torch.randn(2, 2, 2, 2)},
+          lambda input, other: torch.cat([input, other], 1))
+    w.add("flatten", "flatten", {}, {"input": torch.randn(2, 3, 2, 2)}, lambda input: input.view(input.size(0), -1))
+    targets = torch.tensor([0, 3, 1, 4])
+    logits = torch.randn(4, 5) * 2
+    w.add("cross_entropy", "cross_entropy", {"targets": targets.tolist()}, {"input": logits},
+          lambda input: F.cross_entropy(input, targets).reshape([]))
+
+
+def _head_case(dirp: Path, name: str, shape, nc: int) -> None:
+    """fastai's §2 head (create_head(2·C, nc), kaiming init) on a random map in train mode, with
+    torch's dropout masks written out so Swift can replay them. The loss is mean cross-entropy."""
+    torch.manual_seed(5)
+    nf = shape[1] * 2
+    head, _, _ = create_head(nf, nc)
+    apply_init(head, nn.init.kaiming_normal_)
+    head.train()
+    x = torch.randn(*shape).requires_grad_(True)
+    y = torch.randint(0, nc, (shape[0],))
+    masks = {}
+    for i, m in enumerate(head):
+        if isinstance(m, nn.Dropout):
+            width = head[i + 1].in_features
+            masks[f"mask.{i}"] = F.dropout(torch.ones(shape[0], width), m.p, training=True)
+            m.forward = (lambda mk: (lambda inp: inp * mk))(masks[f"mask.{i}"])
+    before = {k: v.clone() for k, v in head.state_dict().items()}
+    out = head(x)
+    loss = F.cross_entropy(out, y)
+    loss.backward()
+    tensors = {"input": f32(x), "output": f32(out), "loss": f32(loss.reshape([])), "grad.input": f32(x.grad),
+               "targets": y.to(torch.int64)}
+    for k, v in before.items():
+        tensors["weights." + k] = v.to(torch.int64) if k.endswith("num_batches_tracked") else f32(v)
+    for k, v in head.state_dict().items():
+        if "running" in k:
+            tensors["after." + k] = f32(v)
+    for k, p in head.named_parameters():
+        tensors["grad." + k] = f32(p.grad)
+    tensors.update({k: f32(v) for k, v in masks.items()})
+    save_file(tensors, str(dirp / f"{name}.safetensors"))
+    os.chmod(dirp / f"{name}.safetensors", 0o644)
+    print(f"  {name}: loss {loss.item():.6f}")
+
+
+def _well_conditioned_input(model: nn.Module, batch: int, size: int) -> torch.Tensor:
+    """Of 16 seeded inputs, the one whose smallest |ReLU input| on the small maps (≤ 256 values per
+    channel, where one element's gradient weighs most in the batch norm's backward) is largest:
+    a ReLU input within ~1e-6 of zero is routed differently by two float32 implementations."""
+    margins = []
+    def pre_hook(mod, inputs):
+        x = inputs[0]
+        if x.numel() // x.shape[1] <= 256:
+            margins.append(x.abs().min().item())
+    handles = [m.register_forward_pre_hook(pre_hook) for m in model.modules() if isinstance(m, nn.ReLU)]
+    model.train()
+    best = None
+    for seed in range(16):
+        x = torch.randn(batch, 3, size, size, generator=torch.Generator().manual_seed(seed))
+        margins.clear()
+        with torch.no_grad():
+            model.double()(x.double())
+        if best is None or min(margins) > best[0]:
+            best = (min(margins), x)
+    for h in handles:
+        h.remove()
+    model.float()
+    print(f"    input: smallest |ReLU input| on small maps {best[0]:.3g}")
+    return best[1]
+
+
+def _whole_model_case(dirp: Path, arch: str, nc: int, size: int, batch: int) -> None:
+    """create_cnn's model (random weights, randomised BN), one train-mode forward with dropout off,
+    mean cross-entropy and backward: frozen (fastai's freeze, train_bn) and unfrozen."""
+    torch.manual_seed(0)
+    body, _ = create_body(tv_model(arch), -2 if arch.startswith("resnet") else None)
+    nf = num_features_model_detailed(nn.Sequential(*body.children()))[0] * 2
+    head, _, _ = create_head(nf, nc)
+    model = nn.Sequential(body, head)
+    apply_init(model[1], nn.init.kaiming_normal_)
+    randomise_bn(model)
+    state = state_dict_for_safetensors(model)
+    x = _well_conditioned_input(model, batch, size)
+    y = torch.randint(0, nc, (batch,))
+    save_file(state, str(dirp / f"{arch}_cnn_grad.weights.safetensors"))
+    save_file({"input": f32(x), "targets": y.to(torch.int64)}, str(dirp / f"{arch}_cnn_grad.io.safetensors"))
+    for frozen in (True, False):
+        model.load_state_dict(state)
+        learn = Learner(model)
+        learn.split({"resnet18": _resnet_split, "resnet34": _resnet_split, "densenet121": _densenet_split,
+                     "squeezenet1_1": _squeezenet_split}[arch])
+        learn.freeze() if frozen else learn.unfreeze()
+        # The reference is computed in float64: a float32 train-mode network is ill-conditioned where
+        # a ReLU's input is within ~1e-6 of zero (two float32 implementations can route that element's
+        # gradient differently), so torch's own float32 run is only a witness (its distance is printed).
+        deviation = {}
+        for dtype in (torch.float32, torch.float64):
+            model.load_state_dict(state)
+            model.to(dtype)
+            model.zero_grad(set_to_none=True)
+            model.train()
+            for m in model.modules():
+                if isinstance(m, nn.Dropout):
+                    m.eval()
+            out = model(x.to(dtype))
+            loss = F.cross_entropy(out, y)
+            loss.backward()
+            deviation[dtype] = {k: p.grad.double().clone() for k, p in model.named_parameters() if p.grad is not None}
+        worst = max(((deviation[torch.float32][k] - g).abs().max() / g.abs().max()).item()
+                    for k, g in deviation[torch.float64].items())
+        model.to(torch.float32)
+        tensors = {"loss": f32(loss.reshape([])), "output": f32(out)}
+        for k, p in model.named_parameters():
+            if p.grad is not None:
+                tensors["grad." + k] = f32(p.grad)
+        for k, v in model.state_dict().items():
+            if "running" in k:
+                tensors[k] = f32(v)
+        tag = "frozen" if frozen else "unfrozen"
+        save_file(tensors, str(dirp / f"{arch}_cnn_grad.{tag}.safetensors"))
+        print(f"  {arch} {tag}: loss {loss.item():.6f}, {sum(1 for k in tensors if k.startswith('grad.'))} gradients; "
+              f"torch float32 vs float64: worst relative gradient difference {worst:.3g}")
+        for p in model.parameters():
+            p.requires_grad_(True)
+
+
+def make_gradients(models_dir: Path | None) -> None:
+    w = GradWriter()
+    _gradient_ops(w)
+    save_file(w.tensors, str(OPS_DIR / "gradients.safetensors"))
+    os.chmod(OPS_DIR / "gradients.safetensors", 0o644)
+    write_json(OPS_DIR / "gradients.json", {"torch": torch.__version__, "cases": w.cases})
+    print(f"gradients: {len(w.cases)} op cases -> {OPS_DIR / 'gradients.safetensors'}")
+    _head_case(FACTS_DIR, "head_gradients", [4, 8, 7, 7], 10)
+    if models_dir is not None:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        _head_case(models_dir, "head512_gradients", [4, 512, 7, 7], 37)
+        _whole_model_case(models_dir, "resnet18", 10, 64, 4)
+        _whole_model_case(models_dir, "resnet34", 37, 64, 4)
+        print(f"gradient models -> {models_dir}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="?", const=str(REPO / ".fixtures"), default=None, metavar="DIR",
@@ -1404,6 +1645,8 @@ def main(argv=None) -> int:
                     help="write full-size resnet34/resnet50 checkpoints (not committed) into DIR")
     ap.add_argument("--images", action="store_true",
                     help="write only the image fixtures (Tests/FastaiTests/Fixtures/images/ and images.json)")
+    ap.add_argument("--gradients", action="store_true",
+                    help="write the gradient fixtures (ops, fastai's head; with --models DIR the whole models too)")
     args = ap.parse_args(argv)
     if args.images:
         make_images()
@@ -1414,6 +1657,9 @@ def main(argv=None) -> int:
         return 0
     if args.full_checkpoints is not None:
         make_full_checkpoints(Path(args.full_checkpoints))
+        return 0
+    if args.gradients:
+        make_gradients(Path(args.models) if args.models is not None else None)
         return 0
     if args.models is not None:
         make_models(Path(args.models))

@@ -13,6 +13,14 @@ public final class Learner {
     public private(set) var layerGroups: [[Module]]
     /// The leaf index where each group after the first starts.
     public private(set) var splitIndices: [Int] = []
+    /// `learn.opt`: made by `freeze_to` (state reset) or the first `fit`, kept across `fit` calls.
+    public var optimizer: LearnerOptimizer?
+    /// `learn.wd` (fastai's default 1e-2), used by `fit` when no `wd` is given.
+    public var wd: Double = 1e-2
+    /// `true_wd` and `bn_wd` (both true by default).
+    public var trueWD = true, bnWD = true
+    /// `learn.recorder`: what the last `fit` recorded.
+    public var recorder = RecorderData()
 
     /// `ClassificationLearner(data, model, **kwargs)`; one group holding every leaf until `split`.
     public init(data: DataBunch, model: Module, metrics: [String] = [], trainBN: Bool = true, classification: Bool = true)
@@ -65,6 +73,14 @@ public final class Learner {
             for leaf in group where !(trainBN && leaf is BatchNorm) { leaf.setRequiresGrad(false) }
         }
         for group in layerGroups[cut...] { for leaf in group { leaf.setRequiresGrad(true) } }
+        // `create_opt(defaults.lr)`: a new optimizer over what trains now (Adam state reset, wd 0
+        // until the next fit sets it).
+        optimizer = try? makeOptimizer(lr: .fastaiDefault, wd: 0)
+    }
+
+    /// `OptimWrapper.create(AdamW, lr_range(lr), layer_groups, wd, true_wd, bn_wd)`.
+    public func makeOptimizer(lr: LearningRate, wd: Double) throws(TrainingError) -> LearnerOptimizer {
+        try LearnerOptimizer(layerGroups: layerGroups, lr: lr.perGroup(layerGroups: layerGroups.count), wd: wd, trueWD: trueWD, bnWD: bnWD)
     }
 
     /// `freeze()` = `freeze_to(-1)`: only the last group (the head) trains. fastai asserts there is

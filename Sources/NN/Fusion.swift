@@ -6,7 +6,8 @@ import Tensors
 ///
 /// It is an execution detail: it only happens when nothing could tell the difference — fast paths
 /// on (`ExecutionOptions.fastPaths`), the batch norm in eval mode, and no forward hook on any of the fused
-/// layers. Otherwise every layer runs on its own, in PyTorch's order, and hooks see each output.
+/// layers, and no tape recording (a folded batch norm has no gradient of its own). Otherwise every
+/// layer runs on its own, in PyTorch's order, and hooks see each output.
 extension Module {
     /// Runs the children `conv` and `bn`, then adds `residual()` if given, then runs the child `relu`
     /// if given — fused into one convolution when allowed. The residual is computed before the
@@ -17,7 +18,7 @@ extension Module {
     ) throws -> Tensor {
         var extra: Tensor?
         if let conv = child(convName) as? Conv2d, let bn = child(bnName) as? BatchNorm2d,
-            ExecutionOptions.current.fastPaths, !bn.training, !conv.hasHooks, !bn.hasHooks, bn.numFeatures == conv.outChannels,
+            ExecutionOptions.current.fastPaths, !bn.training, Tape.current == nil, !conv.hasHooks, !bn.hasHooks, bn.numFeatures == conv.outChannels,
             reluName.map({ child($0) is ReLU && !child($0)!.hasHooks }) ?? true
         {
             extra = try residual?()

@@ -29,6 +29,9 @@ extension Tensor {
         }
         var scale = [Float](repeating: 1, count: c)
         var shift = [Float](repeating: 0, count: c)
+        // What the backward pass needs: the mean and 1/√(var + ε) that normalised each channel.
+        var means = [Float](repeating: 0, count: c)
+        var invStds = [Float](repeating: 1, count: c)
         let gamma = weight?.storage, beta = bias?.storage
         if training {
             let m = n * inner
@@ -50,6 +53,8 @@ extension Tensor {
                     }
                     let biased = sq / Double(m), unbiased = sq / Double(m - 1)
                     let invStd = 1 / (biased + Double(eps)).squareRoot()
+                    means[ch] = Float(mean)
+                    invStds[ch] = Float(invStd)
                     let g = Double(gamma?[ch] ?? 1), b = Double(beta?[ch] ?? 0)
                     scale[ch] = Float(g * invStd)
                     shift[ch] = Float(b - mean * g * invStd)
@@ -60,8 +65,20 @@ extension Tensor {
             }
         } else {
             (scale, shift) = evalScaleShift(weight: weight, bias: bias, running: running, eps: eps)
+            means = running.mean.storage
+            invStds = running.variance.storage.map { 1 / ($0 + eps).squareRoot() }
         }
-        return x.scaledPerChannel(scale: scale, shift: shift)
+        let y = x.scaledPerChannel(scale: scale, shift: shift)
+        let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
+        return y.recorded(from: inputs) { [means, invStds] g, needs in
+            let (dx, dgamma, dbeta) = g.batchNormBackward(
+                input: x, weight: gamma, means: means, invStds: invStds, batchStatistics: training, needInput: needs[0],
+                needParameters: needs.count > 1 && needs.dropFirst().contains(true))
+            var out: [Tensor?] = [dx]
+            if weight != nil { out.append(dgamma) }
+            if bias != nil { out.append(dbeta) }
+            return out
+        }
     }
 
     /// Eval-mode batch norm as `y = x · scale[c] + shift[c]`, with `scale = γ / √(var + ε)` and
@@ -83,7 +100,7 @@ extension Tensor {
 
     /// `y = x · scale[c] + shift[c]` along dimension 1.
     func scaledPerChannel(scale: [Float], shift: [Float]) -> Tensor {
-        var out = self
+        var out = detached()
         let n = shape[0], c = shape[1], inner = count / max(1, n * c)
         out.storage.withUnsafeMutableBufferPointer { y in
             let yp = y.baseAddress!

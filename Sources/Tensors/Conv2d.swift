@@ -304,7 +304,9 @@ extension Tensor {
     public static func conv2d(
         _ input: Tensor, weight: Tensor, bias: Tensor? = nil, _ g: ConvGeometry, algorithm: ConvAlgorithm = .automatic
     ) throws(TensorError) -> Tensor {
-        try ConvKernel(weight: weight, bias: bias, g)(input, algorithm: algorithm)
+        let kernel = try ConvKernel(weight: weight, bias: bias, g)
+        guard Tape.current != nil else { return try kernel(input, algorithm: algorithm) }
+        return try kernel(input, weight: weight, bias: bias)
     }
 
     /// A tensor whose elements are about to be overwritten (skips the zero fill).

@@ -9,7 +9,7 @@ extension Tensor {
                 for i in range where !(y[i] > 0) && !y[i].isNaN { y[i] = 0 }
             }
         }
-        return out
+        return out.recorded(from: [self]) { [out] g, _ in [g.masked(where: out)] }
     }
 
     /// Elementwise sum of two tensors of the same shape (a residual connection).
@@ -26,12 +26,12 @@ extension Tensor {
                 }
             }
         }
-        return out
+        return out.recorded(from: [a, b]) { g, needs in [needs[0] ? g : nil, needs[1] ? g : nil] }
     }
 
     /// Multiplies every element by a constant.
     public func scaled(by factor: Float) -> Tensor {
-        var out = self
+        var out = detached()
         out.storage.withUnsafeMutableBufferPointer { y in for i in y.indices { y[i] *= factor } }
         return out
     }
@@ -59,7 +59,10 @@ extension Tensor {
                 storage.append(contentsOf: p.storage[(o * chunk)..<((o + 1) * chunk)])
             }
         }
-        return Tensor(shape: shape, storage: storage)
+        let shapes = parts.map(\.shape)
+        return Tensor(shape: shape, storage: storage).recorded(from: parts) { g, needs in
+            g.split(along: d, into: shapes, needs: needs)
+        }
     }
 
     /// `F.softmax(x, dim)`, stabilised by subtracting the maximum.
@@ -67,7 +70,7 @@ extension Tensor {
         let d = dim < 0 ? dim + rank : dim
         guard d >= 0, d < rank else { throw TensorError("Dimension out of range (got \(dim) for \(rank)-D tensor)") }
         let outer = shape[..<d].reduce(1, *), size = shape[d], inner = shape[(d + 1)...].reduce(1, *)
-        var out = self
+        var out = detached()
         out.storage.withUnsafeMutableBufferPointer { y in
             for o in 0..<outer {
                 for i in 0..<inner {
@@ -110,20 +113,39 @@ extension Tensor {
                 }
             }
         }
-        return out
+        let savedInput = weight.isTracked ? x : nil
+        return out.recorded(from: [x, weight] + (bias.map { [$0] } ?? [])) { g, needs in
+            linearBackward(g, input: savedInput, weight: weight, needs: needs)
+        }
     }
 
     /// `F.dropout`: in training, zeroes each element with probability `p` and scales the rest by
     /// `1/(1-p)`; otherwise the identity.
     public func dropout(p: Float, training: Bool, generator: inout RandomGenerator) -> Tensor {
         guard training, p > 0 else { return self }
+        return dropout(mask: Tensor.dropoutMask(shape, p: p, generator: &generator))
+    }
+
+    /// The mask `dropout(p:training:generator:)` draws: 0 where an element is dropped, `1/(1-p)`
+    /// where it is kept (PyTorch's `bernoulli(1-p) / (1-p)`).
+    public static func dropoutMask(_ shape: [Int], p: Float, generator: inout RandomGenerator) -> Tensor {
         if p >= 1 { return Tensor.zeros(shape) }
-        var out = self
         let keep = 1 / (1 - p)
-        for i in out.storage.indices {
-            out.storage[i] = generator.nextUniform() < Double(p) ? 0 : out.storage[i] * keep
+        var mask = Tensor.zeros(shape)
+        for i in mask.storage.indices { mask.storage[i] = generator.nextUniform() < Double(p) ? 0 : keep }
+        return mask
+    }
+
+    /// Dropout with a given mask (`x · mask`), e.g. PyTorch's own, so a test can replay a run.
+    public func dropout(mask: Tensor) -> Tensor {
+        precondition(mask.shape == shape, "dropout mask \(mask.shape) for a \(shape) tensor")
+        var out = self
+        for i in out.storage.indices { out.storage[i] *= mask.storage[i] }
+        return out.recorded(from: [self]) { g, _ in
+            var dx = g
+            for i in dx.storage.indices { dx.storage[i] *= mask.storage[i] }
+            return [dx]
         }
-        return out
     }
 }
 

@@ -54,8 +54,13 @@ extension Tensor {
     public static func maxPool2d(_ x: Tensor, _ g: PoolGeometry) throws(TensorError) -> Tensor {
         let (oh, ow) = try g.validate(x, "max_pool2d")
         let (h, w) = (x.shape[2], x.shape[3])
-        if g.dilation == (1, 1) { return x.separableMaxPool(g, oh: oh, ow: ow) }
-        return x.mapPlanes(oh: oh, ow: ow) { plane, r, q in
+        let y = g.dilation == (1, 1) ? x.separableMaxPool(g, oh: oh, ow: ow) : x.dilatedMaxPool(g, oh: oh, ow: ow)
+        return y.recorded(from: [x]) { grad, _ in [grad.maxPoolBackward(input: x, g)] }
+    }
+
+    func dilatedMaxPool(_ g: PoolGeometry, oh: Int, ow: Int) -> Tensor {
+        let (h, w) = (shape[2], shape[3])
+        return mapPlanes(oh: oh, ow: ow) { plane, r, q in
             var best = -Float.infinity
             for i in 0..<g.kernel.0 {
                 let ih = r * g.stride.0 - g.padding.0 + i * g.dilation.0
@@ -78,6 +83,7 @@ extension Tensor {
     {
         let (oh, ow) = try g.validate(x, "avg_pool2d")
         let (h, w) = (x.shape[2], x.shape[3])
+        let shape = x.shape
         return x.mapPlanes(oh: oh, ow: ow) { plane, r, q in
             var h0 = r * g.stride.0 - g.padding.0, w0 = q * g.stride.1 - g.padding.1
             var h1 = min(h0 + g.kernel.0, h + g.padding.0), w1 = min(w0 + g.kernel.1, w + g.padding.1)
@@ -90,7 +96,7 @@ extension Tensor {
             var sum: Float = 0
             for ih in h0..<h1 { for iw in w0..<w1 { sum += plane[ih * w + iw] } }
             return sum / Float(countIncludePad ? poolSize : (h1 - h0) * (w1 - w0))
-        }
+        }.recorded(from: [x]) { grad, _ in [grad.avgPoolBackward(inputShape: shape, g, countIncludePad: countIncludePad)] }
     }
 
     /// `F.adaptive_avg_pool2d`: window `i` spans `floor(i·in/out) ..< ceil((i+1)·in/out)`.
@@ -99,7 +105,7 @@ extension Tensor {
             var sum: Float = 0
             for ih in rows { for iw in cols { sum += plane[ih * w + iw] } }
             return sum / Float(rows.count * cols.count)
-        }
+        }.recorded(from: [x]) { grad, _ in [grad.adaptiveBackward(input: nil, inputShape: x.shape)] }
     }
 
     /// `F.adaptive_max_pool2d` with the same windows as the average version.
@@ -113,7 +119,7 @@ extension Tensor {
                 }
             }
             return best
-        }
+        }.recorded(from: [x]) { grad, _ in [grad.adaptiveBackward(input: x, inputShape: x.shape)] }
     }
 
     private static func adaptivePool(

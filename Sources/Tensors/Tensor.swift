@@ -7,6 +7,10 @@ public struct Tensor: Sendable, Equatable {
     /// it directly; elsewhere values change through `withUnsafeMutableBufferPointer`, the element
     /// subscript or a new tensor, none of which can change the count.
     public internal(set) var storage: [Float]
+    /// The tape node that made this tensor while a `Tape` was recording (nil: not tracked, no
+    /// gradient flows back through it). Not part of the value: two tensors with the same shape and
+    /// elements are equal whether tracked or not.
+    public internal(set) var gradientNode: Int?
 
     /// Wraps existing values; the count must match the shape.
     public init(shape: [Int], storage: [Float]) {
@@ -61,7 +65,10 @@ public struct Tensor: Sendable, Equatable {
         guard Tensor.count(of: resolved) == count, resolved.allSatisfy({ $0 >= 0 }) else {
             throw TensorError("shape '\(Tensor.describe(newShape))' is invalid for input of size \(count)")
         }
-        return Tensor(shape: resolved, storage: storage)
+        let original = shape
+        return Tensor(shape: resolved, storage: storage).recorded(from: [self]) { g, _ in
+            [Tensor(shape: original, storage: g.storage)]
+        }
     }
 
     /// `x.view(x.size(0), -1)`: keeps the batch dimension, flattens the rest.
@@ -89,6 +96,22 @@ public struct Tensor: Sendable, Equatable {
     /// Formats a shape the way PyTorch prints a size list: `[2, 3, 224, 224]`.
     public static func describe(_ shape: [Int]) -> String {
         "[" + shape.map(String.init).joined(separator: ", ") + "]"
+    }
+}
+
+extension Tensor {
+    /// Equal shapes and elements; tracking is not part of a tensor's value.
+    public static func == (l: Tensor, r: Tensor) -> Bool { l.shape == r.shape && l.storage == r.storage }
+
+    /// Whether a gradient flows back through this tensor (it was made on a recording tape from a
+    /// parameter that requires one).
+    public var isTracked: Bool { gradientNode != nil }
+
+    /// The same values, no longer tracked (`detach()`).
+    public func detached() -> Tensor {
+        var out = self
+        out.gradientNode = nil
+        return out
     }
 }
 

@@ -42,7 +42,7 @@ public class BatchNorm: Module {
         }
         var running = RunningStatistics(mean: runningMean.value, variance: runningVar.value)
         let y = try Tensor.batchNorm(
-            x, weight: weight.value, bias: bias.value, running: &running, training: training, momentum: momentum, eps: eps)
+            x, weight: weight.tracked(), bias: bias.tracked(), running: &running, training: training, momentum: momentum, eps: eps)
         if training {
             runningMean.value = running.mean
             runningVar.value = running.variance

@@ -39,7 +39,11 @@ public final class Conv2d: Module {
     var preparedKernel: PreparedKernel?
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try kernel()(x)
+        // Recording only when a gradient can flow through this layer (a tracked input or weight).
+        guard Tape.current != nil else { return try kernel()(x) }
+        let w = weight.tracked(), b = bias?.tracked()
+        guard x.isTracked || w.isTracked || b?.isTracked == true else { return try kernel()(x) }
+        return try kernel()(x, weight: w, bias: b)
     }
 
     public override func resetParameters(generator: inout RandomGenerator) {

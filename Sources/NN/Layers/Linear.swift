@@ -21,7 +21,7 @@ public final class Linear: Module {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        try Tensor.linear(x, weight: weight.value, bias: bias?.value)
+        try Tensor.linear(x, weight: weight.tracked(), bias: bias?.tracked())
     }
 
     public override func resetParameters(generator: inout RandomGenerator) {
@@ -54,8 +54,19 @@ public final class Dropout: Module {
         super.init()
     }
 
+    /// A mask to use instead of drawing one (0 where dropped, `1/(1-p)` where kept): PyTorch's
+    /// own mask, or all ones for `p = 0`, so a test can replay a run exactly. Train mode only.
+    public var fixedMask: Tensor?
+
     public override func forward(_ x: Tensor) throws -> Tensor {
-        x.dropout(p: p, training: training, generator: &generator)
+        guard training, p > 0 else { return x }
+        if let fixedMask {
+            guard fixedMask.shape == x.shape else {
+                throw TensorError("dropout mask \(Tensor.describe(fixedMask.shape)) does not fit input \(Tensor.describe(x.shape))")
+            }
+            return x.dropout(mask: fixedMask)
+        }
+        return x.dropout(p: p, training: training, generator: &generator)
     }
 
     public override var extraRepr: String { "p=\(pythonFloat(p)), inplace=\(inplace ? "True" : "False")" }

@@ -1,0 +1,220 @@
+import ArgumentParser
+import Fastai
+import Foundation
+import NN
+import Tensors
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `learnerlens fit`: create_cnn + fit_one_cycle on Fashion-MNIST, printing fastai v1's table.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train create_cnn's model on Fashion-MNIST with fit_one_cycle and print fastai's table.",
+        discussion: """
+            Data: Debian's dataset-fashion-mnist (60k training images, the 10k test images as the \
+            validation set), grayscale repeated to 3 channels, normalised with ImageNet's statistics. \
+            With --pretrained (the default) the body is frozen as fastai's create_cnn does, whether or \
+            not weights were found.
+            """)
+
+    @Option(help: "Architecture: \(Architecture.knownNames).")
+    var arch: String = "resnet18"
+
+    @Option(help: "Epochs (fit_one_cycle's cyc_len).")
+    var epochs: Int = 1
+
+    @Option(help: "Maximum learning rate: one value, or 'a,b' for slice(a, b) over the layer groups. Default: fastai's slice(3e-3).")
+    var lr: String?
+
+    @Option(help: "Weight decay (fastai's default 1e-2).")
+    var wd: Double = 1e-2
+
+    @Option(help: "Batch size.")
+    var bs: Int = 64
+
+    @Option(help: "Image side (28 = the images' own size; down to 14).")
+    var size: Int = 28
+
+    @Option(help: "Use only the first N training images.")
+    var trainSubset: Int?
+
+    @Option(help: "Use only the first N test images for validation.")
+    var validSubset: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Start from pretrained weights and freeze the body (fastai's default).")
+    var pretrained = true
+
+    @Option(help: "Pretrained weights (.safetensors). Default: $LEARNERLENS_WEIGHTS, then ~/.cache/learnerlens/weights/<arch>.safetensors.")
+    var weights: String?
+
+    @Option(help: "Seed for initialisation and shuffling.")
+    var seed: UInt64 = 42
+
+    @Option(help: "Write the trained model's state dict here (safetensors).")
+    var save: String?
+
+    @Option(help: "Folder holding Fashion-MNIST's four .gz files.")
+    var dataDir: String = FashionMNIST.defaultDirectory
+
+    @Option(help: "Output: text (fastai's table) or json (rows plus the recorder's lrs, moms and losses).")
+    var format: FitFormat = .text
+
+    enum FitFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func parsedLR() throws -> LearningRate {
+        guard let lr else { return .fastaiDefault }
+        let parts = lr.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = try parts.map { p -> Double in
+            guard let v = Double(p) else { throw ValidationError("--lr takes a number or 'a,b', got '\(lr)'") }
+            guard v.isFinite, v > 0 else { throw ValidationError("--lr values must be positive numbers, got '\(p)'") }
+            return v
+        }
+        switch values.count {
+        case 1: return .value(values[0])
+        case 2:
+            guard values[0] <= values[1] else {
+                throw ValidationError("--lr \(lr): slice(a, b) needs a ≤ b (the earliest layers get the smallest rate)")
+            }
+            return .slice(start: values[0], stop: values[1])
+        default: throw ValidationError("--lr takes one value or two ('a,b'), got \(values.count)")
+        }
+    }
+
+    func validate() throws {
+        guard Architecture(rawValue: arch) != nil else { throw ValidationError("unknown arch '\(arch)'; known: \(Architecture.knownNames)") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if bs < 1 { throw ValidationError("--bs must be at least 1, got \(bs)") }
+        if !(wd >= 0 && wd.isFinite) { throw ValidationError("--wd must be a non-negative number, got \(wd)") }
+        for (name, n) in [("--train-subset", trainSubset), ("--valid-subset", validSubset)] {
+            if let n, n < 1 { throw ValidationError("\(name) must be at least 1, got \(n)") }
+        }
+        _ = try parsedLR()
+    }
+
+    func run() throws {
+        try reportingErrors {
+            guard let archValue = Architecture(rawValue: arch) else {
+                throw ValidationError("unknown arch '\(arch)'; known: \(Architecture.knownNames)")
+            }
+            let maxLR = try parsedLR()
+            if let save { try FileChecks.writable(save, option: "--save") }
+            let fashion = try FashionMNIST(directory: dataDir, trainSubset: trainSubset, validSubset: validSubset)
+            let lookup = pretrained ? PretrainedWeights.locate(archValue, explicit: weights.map { URL(fileURLWithPath: $0) }) : nil
+            if let lookup, lookup.file == nil {
+                if let weights { throw CLIError("--weights \(weights): no such readable file") }
+                Console.note("no pretrained weights for \(arch) (looked in \(lookup.searched.joined(separator: ", "))): the body starts from random weights and is still frozen, as fastai's create_cnn(pretrained=True) does; use --no-pretrained to train it")
+            }
+            let build = try createCNN(
+                data: DataBunch(classes: FashionMNIST.classNames, source: "Fashion-MNIST"), arch: archValue, pretrained: pretrained,
+                weights: lookup, seed: seed)
+            let learner = build.learner
+            var data = TrainingData(
+                train: try ImageLoader(
+                    images: fashion.train, batchSize: bs, shuffle: true, dropLast: true, size: size, normalization: .imagenet, seed: seed),
+                valid: try ImageLoader(
+                    images: fashion.valid, batchSize: bs, shuffle: false, dropLast: false, size: size, normalization: .imagenet))
+            let table = StatsTable(metricNames: learner.metrics)
+            let bar = ProgressBar(enabled: format == .text && isatty(STDERR_FILENO) == 1, epochs: epochs)
+            if format == .text { Output.write(table.header + "\n") }
+            let stats = try learner.fitOneCycle(epochs: epochs, maxLR: maxLR, wd: wd, data: &data) { event in
+                switch event {
+                case .epoch(let row):
+                    bar.clear()
+                    if format == .text {
+                        Output.write(
+                            table.row(epoch: row.epoch, trainLoss: row.trainLoss, validLoss: row.validLoss, metrics: row.metrics, seconds: row.seconds)
+                                + "\n")
+                    }
+                default: bar.update(event)
+                }
+            }
+            bar.clear()
+            if let save { try build.model.stateArchive().write(to: URL(fileURLWithPath: save)) }
+            if format == .json {
+                let r = learner.recorder
+                let report = FitReport(
+                    arch: arch, epochs: epochs, lr: maxLR.description, batchSize: bs, size: size,
+                    trainImages: fashion.train.count, validImages: fashion.valid.count,
+                    rows: stats.map {
+                        FitReport.Row(epoch: $0.epoch, trainLoss: $0.trainLoss, validLoss: $0.validLoss, errorRate: $0.metrics.first, seconds: $0.seconds)
+                    }, lrs: r.lrs, moms: r.moms, losses: r.losses)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+                Output.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+            }
+        }
+    }
+}
+
+/// `fit --format json`.
+struct FitReport: Encodable {
+    struct Row: Encodable {
+        var epoch: Int
+        var trainLoss: Float
+        var validLoss: Float?
+        var errorRate: Float?
+        var seconds: Double
+        enum CodingKeys: String, CodingKey {
+            case epoch, seconds
+            case trainLoss = "train_loss", validLoss = "valid_loss", errorRate = "error_rate"
+        }
+    }
+    var arch: String
+    var epochs: Int
+    var lr: String
+    var batchSize: Int
+    var size: Int
+    var trainImages: Int
+    var validImages: Int
+    var rows: [Row]
+    var lrs: [[Double]]
+    var moms: [Double]
+    var losses: [Float]
+    enum CodingKeys: String, CodingKey {
+        case arch, epochs, lr, size, rows, lrs, moms, losses
+        case batchSize = "bs", trainImages = "train_images", validImages = "valid_images"
+    }
+}
+
+/// fastprogress's bar on standard error, only on a terminal: batches done/total, elapsed, ETA and
+/// the smoothed loss, redrawn in place.
+final class ProgressBar {
+    let enabled: Bool
+    let epochs: Int
+    private var start = Date()
+    private var epochStart = Date()
+    private var currentEpoch = -1
+
+    init(enabled: Bool, epochs: Int) {
+        self.enabled = enabled
+        self.epochs = epochs
+    }
+
+    func update(_ event: TrainingEvent) {
+        guard enabled else { return }
+        switch event {
+        case .batch(let epoch, let batch, let total, let loss):
+            if epoch != currentEpoch {
+                currentEpoch = epoch
+                epochStart = Date()
+            }
+            let elapsed = Date().timeIntervalSince(epochStart)
+            let eta = batch > 0 ? elapsed / Double(batch) * Double(total - batch) : 0
+            let width = 30, filled = total > 0 ? width * batch / total : 0
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            let text = "epoch \(epoch + 1)/\(epochs) \(bar) \(batch)/\(total) [\(StatsTable.formatTime(elapsed))<\(StatsTable.formatTime(eta))] loss \(String(format: "%.4f", loss))"
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        case .validating(let epoch):
+            FileHandle.standardError.write(Data("\r\u{1B}[Kepoch \(epoch + 1)/\(epochs): validating…".utf8))
+        case .epoch: break
+        }
+    }
+
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
