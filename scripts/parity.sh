@@ -25,6 +25,9 @@ start=$(date +%s)
 "$VENV/bin/python" scripts/make_fixtures.py --models
 # Full-size torch.save checkpoints (resnet34 and resnet50, hash-named as torchvision names them).
 "$VENV/bin/python" scripts/make_fixtures.py --full-checkpoints .fixtures/checkpoints
+# Whole create_cnn gradients (resnet18, resnet34; frozen and unfrozen) and the 512-channel head, in float64.
+"$VENV/bin/python" scripts/make_fixtures.py --gradients --models .fixtures/gradients
 echo "parity: fixtures made in $(( $(date +%s) - start )) s"
 LEARNERLENS_REQUIRE_MODEL_FIXTURES=1 LEARNERLENS_TORCH_CHECKPOINTS="$PWD/.fixtures/checkpoints" \
-  swift test --skip-build --filter "WholeModelTests|CNNModelTests|ModelCommandTests|TorchCheckpointModelTests|WeightsCommandTests"
+  LEARNERLENS_GRADIENT_FIXTURES="$PWD/.fixtures/gradients" \
+  swift test --skip-build --filter "WholeModelTests|CNNModelTests|ModelCommandTests|TorchCheckpointModelTests|WeightsCommandTests|GradientModelTests"

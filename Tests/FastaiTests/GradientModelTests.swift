@@ -15,8 +15,11 @@ import Testing
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.fixtures").standardized
     }
 
+    /// True when the fixture exists, or when CI requires it (`scripts/parity.sh`): then a missing
+    /// fixture fails instead of skipping.
     static func present(_ name: String) -> Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
+        ProcessInfo.processInfo.environment["LEARNERLENS_REQUIRE_MODEL_FIXTURES"] == "1"
+            || FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
     }
 
     static func headFixture() throws -> [String: Tensor] {
