@@ -14,7 +14,10 @@ public struct CNNFacts: Codable, Sendable, Equatable {
         public var dummySize: Int
         public var dummyShapes: [DummyShape]
         enum CodingKeys: String, CodingKey {
-            case children, childTypes = "child_types", dummySize = "dummy_size", dummyShapes = "dummy_shapes"
+            case children
+            case childTypes = "child_types"
+            case dummySize = "dummy_size"
+            case dummyShapes = "dummy_shapes"
         }
     }
     public struct HeadLayer: Codable, Sendable, Equatable {
@@ -54,7 +57,9 @@ public struct CNNFacts: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case arch, classes, cut, split, features, nf, pretrained, body, head, params, weights
-        case pretrainedLoaded = "pretrained_loaded", layerGroups = "layer_groups", outputShape = "output_shape"
+        case pretrainedLoaded = "pretrained_loaded"
+        case layerGroups = "layer_groups"
+        case outputShape = "output_shape"
     }
 
     /// Reads the facts off a build; `outputShape` is filled in by whoever ran a batch.

@@ -80,7 +80,8 @@ public struct DataBunch: Sendable, Equatable {
         }
         guard !labels.isEmpty else {
             throw DataError(
-                "\(folder.path): no file name matched \(pattern)\(unmatched.isEmpty ? " (the folder has no files)" : " (for example \(unmatched.sorted()[0]))")")
+                "\(folder.path): no file name matched \(pattern)\(unmatched.isEmpty ? " (the folder has no files)" : " (for example \(unmatched.sorted()[0]))")"
+            )
         }
         try self.init(classes: labels.sorted(by: PythonOrder.less), source: "file names in \(folder.lastPathComponent) matched by \(pattern)")
     }

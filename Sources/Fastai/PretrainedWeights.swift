@@ -10,7 +10,8 @@ public struct PretrainedWeights: Sendable, Equatable {
     /// The per-user folder searched last: `~/.cache/learnerlens/weights`
     /// (or `$XDG_CACHE_HOME/learnerlens/weights`).
     public static func userDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let cache = environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+        let cache =
+            environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         return cache.appendingPathComponent("learnerlens/weights")
     }

@@ -29,7 +29,9 @@ public enum BuiltinLessons {
     /// A path to a lesson file, or the name of a built-in one.
     public static func load(_ argument: String?) throws(LessonErrors) -> Lesson {
         guard let argument else {
-            guard let lesson = try lesson(defaultName) else { throw LessonErrors([LessonDiagnostic(file: "builtin", line: 0, "no built-in lessons")]) }
+            guard let lesson = try lesson(defaultName) else {
+                throw LessonErrors([LessonDiagnostic(file: "builtin", line: 0, "no built-in lessons")])
+            }
             return lesson
         }
         if FileManager.default.fileExists(atPath: argument) { return try LessonParser.read(URL(fileURLWithPath: argument)) }
@@ -39,7 +41,8 @@ public enum BuiltinLessons {
         throw LessonErrors([
             LessonDiagnostic(
                 file: argument, line: 0, column: 0,
-                "no such lesson file, and no built-in lesson of that name\(suggestion(argument, in: names)); built-in: \(names.joined(separator: ", "))")
+                "no such lesson file, and no built-in lesson of that name\(suggestion(argument, in: names)); built-in: \(names.joined(separator: ", "))"
+            )
         ])
     }
 }

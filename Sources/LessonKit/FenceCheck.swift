@@ -54,7 +54,8 @@ enum FenceCheck {
         message += ", so it runs to the end of the file"
         if !swallowed.isEmpty {
             let shown = swallowed.prefix(5).map(String.init).joined(separator: ", ") + (swallowed.count > 5 ? ", …" : "")
-            message += " and swallows the \(swallowed.count) cell\(swallowed.count == 1 ? "" : "s") after it (line\(swallowed.count == 1 ? "" : "s") \(shown))"
+            message +=
+                " and swallows the \(swallowed.count) cell\(swallowed.count == 1 ? "" : "s") after it (line\(swallowed.count == 1 ? "" : "s") \(shown))"
         }
         return message + "; close it with a line of at least \(opening.length) \(name)"
     }

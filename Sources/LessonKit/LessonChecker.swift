@@ -20,7 +20,8 @@ public enum LessonChecker {
                 diagnostics.append(
                     LessonDiagnostic(
                         file: file, line: entry.line, column: 1,
-                        "the \(entry.key) is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"))
+                        "the \(entry.key) is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"
+                    ))
             }
         }
         for (key, value) in overrides {
@@ -82,14 +83,16 @@ public enum LessonChecker {
                     diagnostics.append(
                         LessonDiagnostic(
                             file: file, line: place.line, column: place.column,
-                            "duplicate cell id '\(cell.id)': \(whose) is already the id of the cell at line \(earlier.idOption?.line ?? earlier.stepLine); give each cell its own `#| id:`"))
+                            "duplicate cell id '\(cell.id)': \(whose) is already the id of the cell at line \(earlier.idOption?.line ?? earlier.stepLine); give each cell its own `#| id:`"
+                        ))
                 }
                 if cellWithID[cell.id] == nil || cell.id != cell.step { cellWithID[cell.id] = cell }
                 guard let type = StepRegistry.type(cell.step) else {
                     diagnostics.append(
                         LessonDiagnostic(
                             file: file, line: cell.stepLine, column: cell.stepColumn,
-                            "unknown step type '\(cell.step)'\(suggestion(cell.step, in: StepRegistry.ids)); known: \(StepRegistry.ids.joined(separator: ", "))"))
+                            "unknown step type '\(cell.step)'\(suggestion(cell.step, in: StepRegistry.ids)); known: \(StepRegistry.ids.joined(separator: ", "))"
+                        ))
                     continue
                 }
                 var cellParameters = parameters
@@ -106,7 +109,8 @@ public enum LessonChecker {
                         diagnostics.append(
                             LessonDiagnostic(
                                 file: file, line: option.line, column: option.column,
-                                "unknown option '\(option.key)' for step \(cell.step)\(suggestion(option.key, in: known)); it takes \(type.options.isEmpty ? "no options of its own" : type.options.joined(separator: ", ")) and lesson parameters (\(LessonParameters.cellKeys.joined(separator: ", ")))"))
+                                "unknown option '\(option.key)' for step \(cell.step)\(suggestion(option.key, in: known)); it takes \(type.options.isEmpty ? "no options of its own" : type.options.joined(separator: ", ")) and lesson parameters (\(LessonParameters.cellKeys.joined(separator: ", ")))"
+                            ))
                     }
                 }
                 do {
@@ -116,7 +120,8 @@ public enum LessonChecker {
                         diagnostics.append(
                             LessonDiagnostic(
                                 file: file, line: cell.stepLine, column: cell.stepColumn,
-                                "step \(cell.step) needs \(slot.description), which \(StepRegistry.producerPhrase(of: slot)) makes: put \(producers.isEmpty ? "that step" : "a `\(producers[0])` cell") before it"))
+                                "step \(cell.step) needs \(slot.description), which \(StepRegistry.producerPhrase(of: slot)) makes: put \(producers.isEmpty ? "that step" : "a `\(producers[0])` cell") before it"
+                            ))
                     }
                     made.formUnion(step.access.makes)
                     steps.append((cell, step, cellParameters))

@@ -1,5 +1,5 @@
-import Foundation
 import Fastai
+import Foundation
 import NN
 
 /// A lesson's parameters: front matter, overridden by `--set key=value` and per cell by `#| key: value`.
@@ -104,13 +104,14 @@ public struct LessonParameters: Sendable, Equatable {
 
     /// The parameters as facts, for JSON and index pages.
     public var facts: FactValue {
-        .object([
-            ("title", .text(title)), ("summary", .text(summary)), ("arch", .text(arch.rawValue)), ("classes", .int(classes)),
-            ("image_size", .int(imageSize)), ("batch_size", .int(batchSize)), ("seed", .int(Int(seed))),
-            ("pretrained", .bool(pretrained)), ("cut", .text(cut?.description ?? "meta")), ("meta", .text(meta)),
-            ("lin_ftrs", linFtrs.map { .list($0.map(FactValue.int)) } ?? .text("none")), ("ps", .text(ps.description)),
-            ("in_channels", .int(inChannels)), ("train_bn", .bool(trainBN)),
-        ] + (fastaiVersion.map { [("fastai_version", FactValue.text($0))] } ?? []))
+        .object(
+            [
+                ("title", .text(title)), ("summary", .text(summary)), ("arch", .text(arch.rawValue)), ("classes", .int(classes)),
+                ("image_size", .int(imageSize)), ("batch_size", .int(batchSize)), ("seed", .int(Int(seed))),
+                ("pretrained", .bool(pretrained)), ("cut", .text(cut?.description ?? "meta")), ("meta", .text(meta)),
+                ("lin_ftrs", linFtrs.map { .list($0.map(FactValue.int)) } ?? .text("none")), ("ps", .text(ps.description)),
+                ("in_channels", .int(inChannels)), ("train_bn", .bool(trainBN)),
+            ] + (fastaiVersion.map { [("fastai_version", FactValue.text($0))] } ?? []))
     }
 
     // MARK: Value syntax

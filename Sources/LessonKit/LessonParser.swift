@@ -67,7 +67,8 @@ public enum LessonParser {
         var diagnostics = earlier
         let lines = splitLines(text)
         guard lines.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
-            throw LessonErrors(earlier + [LessonDiagnostic(file: file, line: 1, "the lesson is empty; expected front matter (--- title: … ---) and cells")])
+            throw LessonErrors(
+                earlier + [LessonDiagnostic(file: file, line: 1, "the lesson is empty; expected front matter (--- title: … ---) and cells")])
         }
         let front = frontMatter(lines, file: file, into: &diagnostics)
         let bodyStart = front.bodyStart
@@ -92,7 +93,8 @@ public enum LessonParser {
             }
             guard isCell else { continue }
             flushProse(upTo: start)
-            if let cell = cell(info: info, literal: literal, fenceLine: start, fenceColumn: block.range.start.column, file: file, into: &diagnostics) {
+            if let cell = cell(info: info, literal: literal, fenceLine: start, fenceColumn: block.range.start.column, file: file, into: &diagnostics)
+            {
                 items.append(.cell(cell))
             }
             proseStart = end + 1
@@ -145,16 +147,18 @@ public enum LessonParser {
     /// after it is still checked.
     static func frontMatter(_ lines: [String], file: String, into diagnostics: inout [LessonDiagnostic]) -> FrontMatter {
         guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else {
-            diagnostics.append(LessonDiagnostic(file: file, line: 1, "a lesson starts with front matter: a line '---', `key: value` lines (title first), and '---'"))
+            diagnostics.append(
+                LessonDiagnostic(file: file, line: 1, "a lesson starts with front matter: a line '---', `key: value` lines (title first), and '---'"))
             return FrontMatter(entries: [], bodyStart: 0, closed: false)
         }
         let closing = lines.indices.dropFirst().first { ["---", "..."].contains(lines[$0].trimmingCharacters(in: .whitespaces)) }
         var end = closing ?? lines.count
         if closing == nil {
-            end = lines.indices.dropFirst().first { i in
-                let trimmed = lines[i].trimmingCharacters(in: .whitespaces)
-                return trimmed.isEmpty || (!trimmed.hasPrefix("#") && !trimmed.contains(":"))
-            } ?? lines.count
+            end =
+                lines.indices.dropFirst().first { i in
+                    let trimmed = lines[i].trimmingCharacters(in: .whitespaces)
+                    return trimmed.isEmpty || (!trimmed.hasPrefix("#") && !trimmed.contains(":"))
+                } ?? lines.count
             let stop = end < lines.count ? " (it runs up to line \(end), and the body is read from line \(end + 1))" : ""
             diagnostics.append(LessonDiagnostic(file: file, line: 1, "front matter is not closed: expected a line '---' after the parameters\(stop)"))
         }
@@ -165,13 +169,15 @@ public enum LessonParser {
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             guard let colon = raw.firstIndex(of: ":") else {
-                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "expected `key: value` in the front matter, got '\(Self.clipped(trimmed))'"))
+                diagnostics.append(
+                    LessonDiagnostic(file: file, line: i + 1, "expected `key: value` in the front matter, got '\(Self.clipped(trimmed))'"))
                 continue
             }
             let key = raw[..<colon].trimmingCharacters(in: .whitespaces)
             let value = raw[raw.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                diagnostics.append(LessonDiagnostic(file: file, line: i + 1, "'\(Self.clipped(key))' is not a parameter name (letters, digits and _)"))
+                diagnostics.append(
+                    LessonDiagnostic(file: file, line: i + 1, "'\(Self.clipped(key))' is not a parameter name (letters, digits and _)"))
                 continue
             }
             if let first = firstLine[key] {
@@ -188,7 +194,9 @@ public enum LessonParser {
     static func clipped(_ s: String) -> String { s.count > 60 ? String(s.prefix(60)) + "…" : s }
 
     /// Splits a cell's `#|` option lines from its code.
-    static func cell(info: String, literal: String, fenceLine: Int, fenceColumn: Int, file: String, into diagnostics: inout [LessonDiagnostic]) -> Cell? {
+    static func cell(info: String, literal: String, fenceLine: Int, fenceColumn: Int, file: String, into diagnostics: inout [LessonDiagnostic])
+        -> Cell?
+    {
         var options: [CellOption] = []
         var seen = Set<String>()
         var codeLines: [String] = []
@@ -206,10 +214,12 @@ public enum LessonParser {
                 }
                 let key = content[..<colon].trimmingCharacters(in: .whitespaces)
                 let value = content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                let column = fenceColumn + 2 + (content.distance(from: content.startIndex, to: content.firstIndex { $0 != " " } ?? content.startIndex))
+                let column =
+                    fenceColumn + 2 + (content.distance(from: content.startIndex, to: content.firstIndex { $0 != " " } ?? content.startIndex))
                 let option = CellOption(key: key, value: value, line: lineNumber, column: column)
                 guard seen.insert(key).inserted else {
-                    diagnostics.append(LessonDiagnostic(file: file, line: lineNumber, column: column, "option '\(clipped(key))' is given twice in this cell"))
+                    diagnostics.append(
+                        LessonDiagnostic(file: file, line: lineNumber, column: column, "option '\(clipped(key))' is given twice in this cell"))
                     continue
                 }
                 switch key {

@@ -92,7 +92,8 @@ public final class LessonSession {
             forward.message.contains("Output size is too small") || forward.message.contains("Kernel size can't be greater than actual input size")
         else { return "\(error)" }
         let side = p.imageSize
-        return "an image of \(side)×\(side) pixels is too small for \(p.arch.rawValue): \(forward) (image_size \(side) \(origin(of: "image_size", in: cell)))"
+        return
+            "an image of \(side)×\(side) pixels is too small for \(p.arch.rawValue): \(forward) (image_size \(side) \(origin(of: "image_size", in: cell)))"
     }
 
     /// Where a parameter's value for `cell` comes from: the cell's `#|` line, `--set`, the front matter, or the default.
@@ -161,7 +162,8 @@ struct FactResolver {
             return .success(v)
         }
         if let r = results.last(where: { $0.cell.id == first }), path.count == 1 {
-            return .failure(StepError("'\(first)' is a step; name one of its facts: \(r.facts.keys.map { "{{\(first).\($0)}}" }.joined(separator: ", "))"))
+            return .failure(
+                StepError("'\(first)' is a step; name one of its facts: \(r.facts.keys.map { "{{\(first).\($0)}}" }.joined(separator: ", "))"))
         }
         // A cell that overrides a parameter for itself (`#| arch: vgg16_bn`) keeps that override to
         // itself: its fact of the same name is cited by its id (`{{vgg_cut.arch}}`), never by the

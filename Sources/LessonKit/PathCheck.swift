@@ -52,7 +52,8 @@ public enum PathCheck {
     static func problemWritingInto(_ dir: String) -> String? {
         var info = stat()
         guard stat(dir, &info) == 0 else {
-            return errno == ENOENT || errno == ENOTDIR ? missing(dir, errno: errno, noun: "folder") : "cannot reach the folder \(dir): \(reason(errno))"
+            return errno == ENOENT || errno == ENOTDIR
+                ? missing(dir, errno: errno, noun: "folder") : "cannot reach the folder \(dir): \(reason(errno))"
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { return "\(dir) is a file, not a folder" }
         if access(dir, W_OK | X_OK) != 0 { return "the folder \(dir) is not writable: \(reason(errno))" }

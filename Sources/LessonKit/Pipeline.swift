@@ -1,7 +1,11 @@
 /// One box of the pipeline diagram: the input, the body (and its stages), each head layer, the output.
 public struct PipelineStage: Sendable, Equatable, Encodable {
     public enum Kind: String, Sendable, Encodable {
-        case input, body, bodyStage = "body_stage", pool, flatten, batchNorm = "batch_norm", dropout, linear, activation, output
+        case input, body
+        case bodyStage = "body_stage"
+        case pool, flatten
+        case batchNorm = "batch_norm"
+        case dropout, linear, activation, output
     }
     public var kind: Kind
     /// What the box says (`body`, `concat pool`, `Linear`).
@@ -11,7 +15,10 @@ public struct PipelineStage: Sendable, Equatable, Encodable {
     /// Which step added the box (its cell id).
     public var addedBy: String
 
-    enum CodingKeys: String, CodingKey { case kind, label, shape, addedBy = "added_by" }
+    enum CodingKeys: String, CodingKey {
+        case kind, label, shape
+        case addedBy = "added_by"
+    }
 }
 
 /// The model as built so far, as a left-to-right chain of stages.

@@ -2,7 +2,8 @@
 struct TerminalStyle: Hashable, Sendable {
     /// The eight basic foreground colours used by the renderer.
     enum Color: Int, Sendable {
-        case red = 31, green, yellow, blue, magenta, cyan
+        case red = 31
+        case green, yellow, blue, magenta, cyan
     }
 
     var bold = false

@@ -1,4 +1,5 @@
 import Markup
+
 /// Escaping for text LearnerLens puts into HTML and SVG itself (titles, labels, code, attributes).
 ///
 /// Lesson Markdown goes through `HTMLRenderer`; everything else a page shows passes through here,

@@ -16,7 +16,8 @@ public enum HeaderNotes {
         let random = uses.contains { !$0.loaded }
         var out = "> **Weights.** " + MarkdownEscaping.escape(seen.joined(separator: "; ")) + ". "
         out += "Shapes, parameter counts, layer groups and freezing do not depend on the weight values; "
-        out += random
+        out +=
+            random
             ? "the scores, activations and statistics this run shows do, so they are a randomly initialised network's, not ImageNet's.\n"
             : "the scores, activations and statistics this run shows do, and come from these weights.\n"
         return out

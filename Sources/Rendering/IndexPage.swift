@@ -29,7 +29,8 @@ public struct IndexPage: Sendable {
     public func html() -> String {
         var body = "<a class=\"skip\" href=\"#main\">Skip to the lessons</a>\n<main id=\"main\">\n<header class=\"page-head\">\n"
         body += "<h1>LearnerLens walkthroughs</h1>\n"
-        body += "<p class=\"summary\">What goes on behind fastai v1's <code>create_cnn</code>, one line at a time, rebuilt in Swift and run for real: "
+        body +=
+            "<p class=\"summary\">What goes on behind fastai v1's <code>create_cnn</code>, one line at a time, rebuilt in Swift and run for real: "
         body += "every number on these pages was measured by running the lesson.</p>\n</header>\n"
         body += "<ol class=\"lessons\">\n"
         for e in entries {

@@ -75,12 +75,15 @@ public struct LessonPage: Sendable {
         }
         var previous = Pipeline()
         for (i, step) in sections.steps.enumerated() {
-            body += section(step, of: total, previous: previous, before: i > 0 ? sections.steps[i - 1] : nil,
-                            after: i + 1 < sections.steps.count ? sections.steps[i + 1] : nil)
+            body += section(
+                step, of: total, previous: previous, before: i > 0 ? sections.steps[i - 1] : nil,
+                after: i + 1 < sections.steps.count ? sections.steps[i + 1] : nil)
             previous = step.result.pipeline
         }
         if !sections.outro.isEmpty {
-            body += "<section class=\"outro\" id=\"outro\" aria-label=\"\(HTMLText.escape(Self.outroTitle(sections)))\">\n" + markdown(sections.outro, level: 2) + "</section>\n"
+            body +=
+                "<section class=\"outro\" id=\"outro\" aria-label=\"\(HTMLText.escape(Self.outroTitle(sections)))\">\n"
+                + markdown(sections.outro, level: 2) + "</section>\n"
         }
         body += "</article>\n</main>\n</div>\n" + PageTemplate.footer(version: version, source: run.lesson.file)
         return PageTemplate.document(
@@ -102,10 +105,12 @@ public struct LessonPage: Sendable {
                 "<li><a href=\"#step-\(s.result.index)\">\(HTMLText.escape(s.plainTitle))</a></li>")
         }
         if !sections.outro.isEmpty { items.append("<li><a href=\"#outro\">\(HTMLText.escape(Self.outroTitle(sections)))</a></li>") }
-        return "<nav class=\"toc\" id=\"contents\" aria-label=\"Contents\">\n<h2>Steps</h2>\n<ol>\n" + items.joined(separator: "\n") + "\n</ol>\n</nav>\n"
+        return "<nav class=\"toc\" id=\"contents\" aria-label=\"Contents\">\n<h2>Steps</h2>\n<ol>\n" + items.joined(separator: "\n")
+            + "\n</ol>\n</nav>\n"
     }
 
-    func section(_ step: LessonSections.Step, of total: Int, previous: Pipeline, before: LessonSections.Step?, after: LessonSections.Step?) -> String {
+    func section(_ step: LessonSections.Step, of total: Int, previous: Pipeline, before: LessonSections.Step?, after: LessonSections.Step?) -> String
+    {
         let r = step.result
         let id = "step-\(r.index)"
         let heading = step.heading.map { renderer.render($0) } ?? HTMLText.escape(r.title)

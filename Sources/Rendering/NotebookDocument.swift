@@ -62,7 +62,8 @@ public struct NotebookDocument: Sendable {
         struct Lens: Encodable {
             var version: String, lesson: String, file: String
             var parameters: FactValue
-            var note = "Outputs were computed by LearnerLens, which runs fastai v1's create_cnn rebuilt in Swift; running these cells needs fastai 1.x."
+            var note =
+                "Outputs were computed by LearnerLens, which runs fastai v1's create_cnn rebuilt in Swift; running these cells needs fastai 1.x."
         }
         var kernelspec = Kernel()
         var language_info = Language()

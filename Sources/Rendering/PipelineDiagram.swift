@@ -67,7 +67,8 @@ public struct PipelineDiagram: Sendable {
                 let (index, type) = split(s.label)
                 let sub = Int(index) != nil ? "model[1][\(index)]" : index
                 let main = type.isEmpty ? index : type
-                head.append(Box(main: main, sub: type.isEmpty ? "" : sub, shape: shape, full: "\(sub) \(main) \(shape)", role: "head", isNew: isNew(s)))
+                head.append(
+                    Box(main: main, sub: type.isEmpty ? "" : sub, shape: shape, full: "\(sub) \(main) \(shape)", role: "head", isNew: isNew(s)))
             }
         }
         if let last = head.last, last.role != "io" {
@@ -118,7 +119,8 @@ public struct PipelineDiagram: Sendable {
         var arrows: [String] = []
         for (a, b) in zip(centers, centers.dropFirst()) {
             if a.row == b.row {
-                arrows.append("<path class=\"edge\" d=\"M\(a.x + w / 2) \(a.top + h / 2)H\(b.x - w / 2 - 2)\" marker-end=\"url(#\(idPrefix)-arrow)\"/>")
+                arrows.append(
+                    "<path class=\"edge\" d=\"M\(a.x + w / 2) \(a.top + h / 2)H\(b.x - w / 2 - 2)\" marker-end=\"url(#\(idPrefix)-arrow)\"/>")
             } else {
                 let mid = a.bottom + (b.top - a.bottom) / 2
                 arrows.append("<path class=\"edge\" d=\"M\(a.x) \(a.bottom)V\(mid)H\(b.x)V\(b.top - 2)\" marker-end=\"url(#\(idPrefix)-arrow)\"/>")

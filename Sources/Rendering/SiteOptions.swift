@@ -1,4 +1,5 @@
 import LessonKit
+
 /// How a walkthrough site was asked for: recorded in its manifest so `--check` can rebuild it
 /// exactly the same way.
 public struct SiteOptions: Sendable, Codable, Equatable {
@@ -42,7 +43,9 @@ public struct SiteOptions: Sendable, Codable, Equatable {
     }
 
     static func quoted(_ word: String) -> String {
-        let plain = word.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./=:,".unicodeScalars.contains($0)) }
+        let plain = word.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./=:,".unicodeScalars.contains($0))
+        }
         return plain && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -48,7 +48,9 @@ public struct SummaryFormatter {
             "Trainable params: \(Format.count(summary.trainableParameters))",
             "Non-trainable params: \(Format.count(summary.totalParameters - summary.trainableParameters))",
             "Body: \(Format.count(facts.params.body)) · Head: \(Format.count(facts.params.head)) · nf = \(facts.nf)",
-            "Layer groups: " + facts.layerGroups.enumerated().map { "\($0.offset): \($0.element.leaves) leaves, \(Format.count($0.element.params)) params" }.joined(separator: " · "),
+            "Layer groups: "
+                + facts.layerGroups.enumerated().map { "\($0.offset): \($0.element.leaves) leaves, \(Format.count($0.element.params)) params" }
+                .joined(separator: " · "),
             "Input \(Format.shape(summary.inputShape)) → output \(Format.shape(summary.outputShape))",
         ] + (facts.weights.map { ["Weights: \($0)"] } ?? [])
     }

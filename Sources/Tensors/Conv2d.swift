@@ -259,9 +259,11 @@ public final class ConvKernel {
                         multiply(
                             wp, pointwise ? image : UnsafePointer(unfolded), oc: oc, k: kRows, columns: columns, ldc: columns,
                             groups: g.groups, into: y + first * oc * spatial, parallel: true,
-                            finishing: pass.isIdentity ? nil : { rows, range in
-                                for o in rows { pass.finish(y, plane: first * oc + o, from: range.lowerBound, count: range.count) }
-                            })
+                            finishing: pass.isIdentity
+                                ? nil
+                                : { rows, range in
+                                    for o in rows { pass.finish(y, plane: first * oc + o, from: range.lowerBound, count: range.count) }
+                                })
                         continue
                     }
                     multiply(

@@ -11,7 +11,11 @@ public enum PickleValue: Sendable, Equatable {
     case string(String)
     case bytes([UInt8])
     /// Arena indices: `Unpickler.tuples`, `.lists`, `.dicts`, `.tensors`, `.storages`.
-    case tuple(Int), list(Int), dict(Int), tensor(Int), storage(Int)
+    case tuple(Int)
+    case list(Int)
+    case dict(Int)
+    case tensor(Int)
+    case storage(Int)
     /// A global from the allow-list.
     case global(PickleGlobal)
 }

@@ -2,7 +2,14 @@ import Foundation
 
 /// An element type a safetensors file can declare.
 public enum SafetensorsDType: String, Sendable, CaseIterable {
-    case f32 = "F32", f16 = "F16", bf16 = "BF16", f64 = "F64", i64 = "I64", i32 = "I32", u8 = "U8", bool = "BOOL"
+    case f32 = "F32"
+    case f16 = "F16"
+    case bf16 = "BF16"
+    case f64 = "F64"
+    case i64 = "I64"
+    case i32 = "I32"
+    case u8 = "U8"
+    case bool = "BOOL"
 
     /// Bytes per element.
     public var size: Int {
@@ -99,7 +106,8 @@ public struct SafetensorsArchive: Sendable, Equatable {
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
                 throw SafetensorsError(
                     file: file,
-                    "tensor '\(name)': unsupported dtype \(dtypeName) (expected one of \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    "tensor '\(name)': unsupported dtype \(dtypeName) (expected one of \(SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             guard let shapeValues = entry["shape"] as? [Any], let shape = integers(shapeValues), shape.allSatisfy({ $0 >= 0 }) else {
                 throw SafetensorsError(file: file, "tensor '\(name)': shape must be a list of non-negative integers")
@@ -157,7 +165,10 @@ public struct SafetensorsArchive: Sendable, Equatable {
                 var j = i + 1
                 var raw: [UInt8] = [UInt8(ascii: "\"")]
                 while j < json.endIndex && json[j] != UInt8(ascii: "\"") {
-                    if json[j] == UInt8(ascii: "\\") { raw.append(json[j]); j += 1 }
+                    if json[j] == UInt8(ascii: "\\") {
+                        raw.append(json[j])
+                        j += 1
+                    }
                     if j < json.endIndex { raw.append(json[j]) }
                     j += 1
                 }

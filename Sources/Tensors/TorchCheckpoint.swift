@@ -86,7 +86,8 @@ public enum TorchCheckpoint {
             throw TorchCheckpointError(
                 file: file,
                 pickles.isEmpty
-                    ? "a zip without `<name>/data.pkl`: not written by torch.save" : "several `data.pkl` entries (\(pickles.joined(separator: ", ")))")
+                    ? "a zip without `<name>/data.pkl`: not written by torch.save" : "several `data.pkl` entries (\(pickles.joined(separator: ", ")))"
+            )
         }
         let prefix = String(pickleName.dropLast("data.pkl".count))
         do {

@@ -138,7 +138,10 @@ public final class ZipArchive {
         }
         var stat = zip_stat_t()
         zip_stat_init(&stat)
-        let crcKnown = zip_stat_index(archive, i, 0, &stat) == 0 && stat.valid & UInt64(ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD) == UInt64(ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD)
+        let crcKnown =
+            zip_stat_index(archive, i, 0, &stat) == 0
+            && stat.valid & UInt64(ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD)
+                == UInt64(ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD)
         if crcKnown, stat.comp_method == UInt16(ZIP_CM_STORE), stat.encryption_method == UInt16(ZIP_EM_NONE) {
             // Stored (torch.save's choice): read the bytes as they are and check the CRC here, on
             // every core, instead of libzip's one-core check while reading.
@@ -147,7 +150,8 @@ public final class ZipArchive {
             guard crc == stat.crc else {
                 throw ZipError(
                     file: file,
-                    "entry '\(name)': CRC-32 mismatch: the stored data is damaged (CRC error: the data hashes to \(String(crc, radix: 16)), the zip says \(String(stat.crc, radix: 16)))")
+                    "entry '\(name)': CRC-32 mismatch: the stored data is damaged (CRC error: the data hashes to \(String(crc, radix: 16)), the zip says \(String(stat.crc, radix: 16)))"
+                )
             }
             return
         }

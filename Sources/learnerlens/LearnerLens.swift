@@ -7,7 +7,10 @@ struct LearnerLens: ParsableCommand {
         commandName: "learnerlens",
         abstract: "Take fastai's create_cnn apart, one line at a time, by running it for real.",
         version: LearnerLensVersion.string,
-        subcommands: [Run.self, Check.self, List.self, Summary.self, Forward.self, Backward.self, Fit.self, Bench.self, Html.self, Notebook.self, Weights.self, DataCommand.self],
+        subcommands: [
+            Run.self, Check.self, List.self, Summary.self, Forward.self, Backward.self, Fit.self, Bench.self, Html.self, Notebook.self, Weights.self,
+            DataCommand.self,
+        ],
         defaultSubcommand: nil)
 }
 

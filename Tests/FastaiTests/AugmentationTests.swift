@@ -46,7 +46,10 @@ import Testing
             let a = Augmentation(drawingFrom: &g1)
             #expect(a == Augmentation(drawingFrom: &g2))
             if a.flip { flips += 1 }
-            if let d = a.rotateDegrees { rotations += 1; #expect(abs(d) <= 10) }
+            if let d = a.rotateDegrees {
+                rotations += 1
+                #expect(abs(d) <= 10)
+            }
             if let z = a.zoom { #expect(z.scale >= 1 && z.scale <= 1.1) }
             if let c = a.contrast { #expect(c >= 0.8 - 1e-12 && c <= 1.25 + 1e-12) }
             if let b = a.brightness { #expect(b >= 0.4 && b <= 0.6) }

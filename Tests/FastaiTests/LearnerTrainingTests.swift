@@ -26,7 +26,8 @@ import Testing
 
     static func toyData(batchSize: Int = 8) throws -> TrainingData {
         TrainingData(
-            train: try ImageLoader(images: toyImages(32, seed: 1), batchSize: batchSize, shuffle: true, dropLast: true, normalization: .imagenet, seed: 3),
+            train: try ImageLoader(
+                images: toyImages(32, seed: 1), batchSize: batchSize, shuffle: true, dropLast: true, normalization: .imagenet, seed: 3),
             valid: try ImageLoader(images: toyImages(12, seed: 2), batchSize: batchSize, shuffle: false, dropLast: false, normalization: .imagenet))
     }
 

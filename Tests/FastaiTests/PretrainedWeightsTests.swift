@@ -46,7 +46,10 @@ import Testing
         try Data("hello".utf8).write(to: hub.appendingPathComponent("resnet18-5c106cde.pth"))
         let found = PretrainedWeights.locate(.resnet18, environment: env)
         #expect(found.file?.lastPathComponent == "resnet18-2cf24dba.pth")
-        #expect(found.candidates.map(\.hash) == [.mismatch(expected: "5c106cde", actual: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"), .verified("2cf24dba")])
+        #expect(
+            found.candidates.map(\.hash) == [
+                .mismatch(expected: "5c106cde", actual: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"), .verified("2cf24dba"),
+            ])
         #expect(found.summary.hasPrefix("resnet18-2cf24dba.pth (SHA-256 2cf24dba… verified"))
         // Our own cache wins over torchvision's.
         let cache = PretrainedWeights.userDirectory(environment: env)

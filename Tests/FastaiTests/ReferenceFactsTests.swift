@@ -8,15 +8,30 @@ import Testing
 /// (Tests/FastaiTests/Fixtures/fastai_v1_facts.json, made by scripts/make_fixtures.py).
 @Suite struct ReferenceFactsTests {
     struct Facts: Decodable {
-        struct Shape: Decodable { var index: Int; var type: String; var shape: [Int] }
-        struct Head: Decodable { var type: String; var features: Int?; var p: Double?; var `in`: Int?; var out: Int? }
+        struct Shape: Decodable {
+            var index: Int
+            var type: String
+            var shape: [Int]
+        }
+        struct Head: Decodable {
+            var type: String
+            var features: Int?
+            var p: Double?
+            var `in`: Int?
+            var out: Int?
+        }
         struct Params: Decodable {
             var total: Int, body: Int, head: Int
             var trainable_after_freeze: Int, trainable_after_freeze_to_1: Int, trainable_after_unfreeze: Int
         }
-        struct Group: Decodable { var leaves: Int; var params: Int; var trainable_after_freeze: Int }
+        struct Group: Decodable {
+            var leaves: Int
+            var params: Int
+            var trainable_after_freeze: Int
+        }
         enum PsArg: Decodable {
-            case one(Double), many([Double])
+            case one(Double)
+            case many([Double])
             init(from decoder: Decoder) throws {
                 let c = try decoder.singleValueContainer()
                 if let v = try? c.decode(Double.self) { self = .one(v) } else { self = .many(try c.decode([Double].self)) }

@@ -33,8 +33,9 @@ import Testing
     @Test func lrRangeMatchesFastai() throws {
         // §2's exact doubles for slice(1e-6, 1e-4) over three groups (even_mults is not exact).
         #expect(try LearningRate.slice(start: 1e-6, stop: 1e-4).perGroup(layerGroups: 3) == [1e-06, 9.999999999999999e-06, 9.999999999999999e-05])
-        #expect(try LearningRate.slice(start: 1e-5, stop: 1e-2).perGroup(layerGroups: 4)
-            == [1e-05, 9.999999999999999e-05, 0.0009999999999999998, 0.009999999999999995])
+        #expect(
+            try LearningRate.slice(start: 1e-5, stop: 1e-2).perGroup(layerGroups: 4)
+                == [1e-05, 9.999999999999999e-05, 0.0009999999999999998, 0.009999999999999995])
         // slice(3e-3) → [b/10, b/10, b]: "3e-4" in the spec, but 3e-3/10 is the double just above 3e-4 (Python agrees).
         #expect(try LearningRate.fastaiDefault.perGroup(layerGroups: 3) == [3e-3 / 10, 3e-3 / 10, 3e-3])
         #expect(try LearningRate.fastaiDefault.perGroup(layerGroups: 3) == [0.00030000000000000003, 0.00030000000000000003, 0.003])
@@ -95,7 +96,8 @@ import Testing
         let s = try OneCycleSchedule(batchesPerEpoch: 7, epochs: 3, lrMax: [2e-3])
         let (a1, a2, lr) = (s.phase1, s.phase2, 2e-3)
         for i in 0..<s.batches {
-            let expected = i <= a1
+            let expected =
+                i <= a1
                 ? Annealing.cosine(lr / 25, lr, Double(i) / Double(a1)) : Annealing.cosine(lr, lr / 2.5e5, Double(i - a1) / Double(a2))
             #expect(abs(s.lrs[i][0] - expected) <= 1e-15 * expected, "batch \(i)")
         }

@@ -39,7 +39,8 @@ struct TrainingFixture: Decodable {
         var most_confused: [[Value]]
     }
     enum Value: Decodable, Equatable {
-        case string(String), int(Int)
+        case string(String)
+        case int(Int)
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
             if let i = try? c.decode(Int.self) { self = .int(i) } else { self = .string(try c.decode(String.self)) }

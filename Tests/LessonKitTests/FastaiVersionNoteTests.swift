@@ -44,15 +44,17 @@ import Testing
         let session = try Support.session(Support.lesson(Self.cells, front: "title: T\narch: resnet18\nimage_size: 64\nfastai_version: 1.0.20"))
         let note = try #require(session.versionNote)
         #expect(note.version == "1.0.20")
-        #expect(note.differences.map(\.shown) == [
-            "body = create_body(arch(pretrained), ifnone(cut, meta['cut']))", "nf = num_features_model(body) * 2",
-            "learn = ClassificationLearner(data, model, **kwargs)",
-        ])
-        #expect(note.differences.map(\.later) == [
-            "body = create_body(base_arch, pretrained, cut)",
-            "nf = num_features_model(nn.Sequential(*body.children())) * (2 if concat_pool else 1)",
-            "learn = Learner(data, model, **kwargs)",
-        ])
+        #expect(
+            note.differences.map(\.shown) == [
+                "body = create_body(arch(pretrained), ifnone(cut, meta['cut']))", "nf = num_features_model(body) * 2",
+                "learn = ClassificationLearner(data, model, **kwargs)",
+            ])
+        #expect(
+            note.differences.map(\.later) == [
+                "body = create_body(base_arch, pretrained, cut)",
+                "nf = num_features_model(nn.Sequential(*body.children())) * (2 if concat_pool else 1)",
+                "learn = Learner(data, model, **kwargs)",
+            ])
     }
 
     @Test func noNoteWithoutTheKeyAndNoDifferencesForOnePointZeroSixtyOne() throws {

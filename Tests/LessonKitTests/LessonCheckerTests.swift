@@ -53,10 +53,11 @@ import Testing
         let cell = { (step: String, id: String?) in "```python\n#| step: \(step)\n" + (id.map { "#| id: \($0)\n" } ?? "") + "x\n```\n\n" }
         let found = Support.diagnostics(
             Support.lesson(cell("data", nil) + cell("cnn_config", "look") + cell("create_body", "look") + cell("num_features", "data")))
-        #expect(found == [
-            "t.md:21:4: duplicate cell id 'look': this cell's id is already the id of the cell at line 15; give each cell its own `#| id:`",
-            "t.md:27:4: duplicate cell id 'data': this cell's id is already the id of the cell at line 9; give each cell its own `#| id:`",
-        ])
+        #expect(
+            found == [
+                "t.md:21:4: duplicate cell id 'look': this cell's id is already the id of the cell at line 15; give each cell its own `#| id:`",
+                "t.md:27:4: duplicate cell id 'data': this cell's id is already the id of the cell at line 9; give each cell its own `#| id:`",
+            ])
     }
 
     /// Two cells of one step type may keep their default id: a citation means the later one.
@@ -89,8 +90,9 @@ import Testing
     /// placeholder there would print literally.
     @Test func placeholdersInTheFrontMatterAreReported() {
         let found = Support.diagnostics(Support.lesson("Fine: {{arch}}.\n", front: "title: A {{arch}} lesson\nsummary: ok"))
-        #expect(found == [
-            "t.md:2:1: the title is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"
-        ])
+        #expect(
+            found == [
+                "t.md:2:1: the title is shown as written: `{{` is not filled in in the front matter (cite facts in the lesson's prose or its # heading)"
+            ])
     }
 }

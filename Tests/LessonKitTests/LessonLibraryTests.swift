@@ -59,7 +59,10 @@ import Testing
             var fence = false
             for (offset, line) in prose.markdown.components(separatedBy: "\n").enumerated() {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { fence.toggle(); continue }
+                if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                    fence.toggle()
+                    continue
+                }
                 if fence { continue }
                 let text = stripped.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line), withTemplate: " ")
                 if digit.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
@@ -89,10 +92,11 @@ import Testing
             resnet34 and Conv2d are names, fastai 1.0.48 is a version, and 0.5 is typed.
             """, file: "t.md")
         let found = try Self.typedNumbers(in: lesson)
-        #expect(found == [
-            "t.md:7: The head has 546,853 parameters, `freeze_to(1)` is code, {{nf}} is a fact,",
-            "t.md:8: resnet34 and Conv2d are names, fastai 1.0.48 is a version, and 0.5 is typed.",
-        ])
+        #expect(
+            found == [
+                "t.md:7: The head has 546,853 parameters, `freeze_to(1)` is code, {{nf}} is a fact,",
+                "t.md:8: resnet34 and Conv2d are names, fastai 1.0.48 is a version, and 0.5 is typed.",
+            ])
     }
 
     // MARK: 1. What goes on behind create_cnn
@@ -199,7 +203,10 @@ import Testing
         #expect(pool["max_above_avg"] == nil)
         guard case .number(let rho, _)? = pool["rank_correlation"], case .number(let low, _)? = pool["smallest_ratio"],
             case .number(let high, _)? = pool["largest_ratio"]
-        else { Issue.record("no rank correlation or ratios"); return }
+        else {
+            Issue.record("no rank correlation or ratios")
+            return
+        }
         #expect(rho > -1 && rho < 1)
         #expect(low >= 1 && high > low && high < 49.05, "a 7×7 map's max is at most 49 times its mean")
         let counted = MDCount.channels(pool["ratio_bins"]) + (pool["zero_channels"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? 0)
@@ -222,7 +229,10 @@ import Testing
         #expect(f["adapt_first_layer"]?["pretrained_loaded"] == .bool(false))
         let proof = try #require(f["same_output"])
         #expect(proof["extra_effect"] == .real(0))
-        guard case .real(let relative)? = proof["relative_diff"] else { Issue.record("no relative_diff"); return }
+        guard case .real(let relative)? = proof["relative_diff"] else {
+            Issue.record("no relative_diff")
+            return
+        }
         #expect(relative < 1e-5)
         #expect(proof["terms_before"] == .int(147) && proof["terms_after"] == .int(196))
         // The sentence about rounding says what the run found, either way.

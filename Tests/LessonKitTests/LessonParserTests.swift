@@ -6,16 +6,20 @@ import Testing
     @Test func cellsProseAndPositions() throws {
         let lesson = try LessonParser.read(Support.fixture("small.md"))
         #expect(lesson.title == "A small lesson")
-        #expect(lesson.cells.map(\.step) == [
-            "data", "cnn_config", "create_body", "num_features", "create_head", "sequential", "learner", "split", "freeze",
-            "freeze", "apply_init", "forward",
-        ])
+        #expect(
+            lesson.cells.map(\.step) == [
+                "data", "cnn_config", "create_body", "num_features", "create_head", "sequential", "learner", "split", "freeze",
+                "freeze", "apply_init", "forward",
+            ])
         let head = lesson.cells[4]
         #expect(head.line == 38 && head.stepLine == 39 && head.stepColumn == 4)
         #expect(head.option("ps")?.value == "[0.1, 0.2]")
         #expect(head.code == "head = create_head(nf, data.c, lin_ftrs, ps)")
         #expect(lesson.cells[9].id == "thaw")
-        guard case .prose(let p) = lesson.items[2] else { Issue.record("expected prose"); return }
+        guard case .prose(let p) = lesson.items[2] else {
+            Issue.record("expected prose")
+            return
+        }
         #expect(p.markdown.contains("There are {{c}} classes"))
     }
 
@@ -44,17 +48,18 @@ import Testing
 
     /// Each kind of invalid UTF-8 at its own line and column (the old check let overlong forms and
     /// surrogates through to the last line, and counted only LF as a line ending).
-    @Test(arguments: [
-        ([0xC0, 0xAF], "byte 0xC0 starts an overlong encoding"),
-        ([0xE0, 0x80, 0xAF], "bytes 0xE0 0x80 start an overlong encoding"),
-        ([0xF0, 0x80, 0x80, 0xAF], "bytes 0xF0 0x80 start an overlong encoding"),
-        ([0xED, 0xA0, 0x80], "bytes 0xED 0xA0 start a UTF-16 surrogate"),
-        ([0xED, 0xBF, 0xBF], "bytes 0xED 0xBF start a UTF-16 surrogate"),
-        ([0xF4, 0x90, 0x80, 0x80], "bytes 0xF4 0x90 start a code point above U+10FFFF"),
-        ([0xF5, 0x80, 0x80, 0x80], "byte 0xF5 starts a code point above U+10FFFF"),
-        ([0xE2, 0x82, 0x20], "the 3-byte sequence starting with 0xE2 is cut short after 2 bytes"),
-        ([0xBF], "byte 0xBF continues a sequence that never started"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0xC0, 0xAF], "byte 0xC0 starts an overlong encoding"),
+            ([0xE0, 0x80, 0xAF], "bytes 0xE0 0x80 start an overlong encoding"),
+            ([0xF0, 0x80, 0x80, 0xAF], "bytes 0xF0 0x80 start an overlong encoding"),
+            ([0xED, 0xA0, 0x80], "bytes 0xED 0xA0 start a UTF-16 surrogate"),
+            ([0xED, 0xBF, 0xBF], "bytes 0xED 0xBF start a UTF-16 surrogate"),
+            ([0xF4, 0x90, 0x80, 0x80], "bytes 0xF4 0x90 start a code point above U+10FFFF"),
+            ([0xF5, 0x80, 0x80, 0x80], "byte 0xF5 starts a code point above U+10FFFF"),
+            ([0xE2, 0x82, 0x20], "the 3-byte sequence starting with 0xE2 is cut short after 2 bytes"),
+            ([0xBF], "byte 0xBF continues a sequence that never started"),
+        ] as [([UInt8], String)])
     func invalidUTF8IsReportedWhereItStands(bytes: [UInt8], reason: String) throws {
         for ending in ["\n", "\r\n", "\r"] {
             var data = Data("---\(ending)title: x\(ending)---\(ending)\(ending)ab ".utf8)
@@ -78,19 +83,21 @@ import Testing
     @Test func aCellThatNeverClosesSaysWhatItSwallowed() {
         let found = Support.diagnostics(
             Support.lesson("````python\n#| step: data\ndata = ...\n```\n\nProse.\n\n```python\n#| step: cnn_config\nx\n```\n"))
-        #expect(found == [
-            "t.md:8:1: this cell, opened with ````, is never closed: the fence on line 11 is shorter (4 backticks are needed to close it), so it runs to the end of the file and swallows the 1 cell after it (line 15); close it with a line of at least 4 backticks"
-        ])
+        #expect(
+            found == [
+                "t.md:8:1: this cell, opened with ````, is never closed: the fence on line 11 is shorter (4 backticks are needed to close it), so it runs to the end of the file and swallows the 1 cell after it (line 15); close it with a line of at least 4 backticks"
+            ])
     }
 
     /// A front-matter slip used to stop everything; now the values and the body are still checked.
     @Test func aFrontMatterErrorDoesNotHideTheRest() {
         let found = Support.diagnostics("---\ntitle: T\nno colon\nclasses: -1\n---\n\nSee {{nope}}.\n")
-        #expect(found == [
-            "t.md:3:1: expected `key: value` in the front matter, got 'no colon'",
-            "t.md:4:1: classes must be between 1 and 100000, got -1",
-            "t.md:7:5: unknown fact {{nope}}",
-        ])
+        #expect(
+            found == [
+                "t.md:3:1: expected `key: value` in the front matter, got 'no colon'",
+                "t.md:4:1: classes must be between 1 and 100000, got -1",
+                "t.md:7:5: unknown fact {{nope}}",
+            ])
     }
 
     @Test func hugeDataIsRefusedBeforeParsing() {

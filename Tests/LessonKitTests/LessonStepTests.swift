@@ -76,7 +76,9 @@ import Testing
         #expect(
             Self.diagnostics(Self.cells(Self.model + ["same_output"])).first?.contains(
                 "step same_output needs the replaced layers, which the adapt_first_layer step makes") == true)
-        #expect(Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward"])).first?.contains("needs model, which the sequential step makes") == true)
+        #expect(
+            Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward"])).first?.contains("needs model, which the sequential step makes")
+                == true)
         #expect(Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward\ntarget: body"])).isEmpty)
     }
 
@@ -134,7 +136,9 @@ import Testing
         #expect(block["type"] == .text("BasicBlock") && block["convs"] == .int(3))
         #expect(block["in_shape"] == .shape([1, 64, 16, 16]) && block["out_shape"] == .shape([1, 128, 8, 8]))
         let s2 = try Self.session(Self.cells(["data", "cnn_config", "create_body", "block\npath: 9"]))
-        _ = try s2.runNext(); _ = try s2.runNext(); _ = try s2.runNext()
+        _ = try s2.runNext()
+        _ = try s2.runNext()
+        _ = try s2.runNext()
         do {
             try s2.runNext()
             Issue.record("a missing path must fail")
@@ -149,9 +153,10 @@ import Testing
         var g = RandomGenerator(seed: 1)
         let (head, plan) = try createHeadV2(nf: 512, nOut: 37, generator: &g)
         #expect(plan.nf == 1024 && plan.sizes == [1024, 512, 37] && plan.ps == [0.25, 0.5])
-        #expect(head.namedChildren.map(\.module.typeName) == [
-            "AdaptiveConcatPool2d", "Flatten", "BatchNorm1d", "Dropout", "Linear", "ReLU", "BatchNorm1d", "Dropout", "Linear",
-        ])
+        #expect(
+            head.namedChildren.map(\.module.typeName) == [
+                "AdaptiveConcatPool2d", "Flatten", "BatchNorm1d", "Dropout", "Linear", "ReLU", "BatchNorm1d", "Dropout", "Linear",
+            ])
         #expect(head.parameterCount() == 546_304)
         #expect(head.modules.compactMap { $0 as? Linear }.allSatisfy { $0.bias == nil })
         // v2's BatchNorm(n, ndim=1) starts with a bias of 1e-3.
@@ -166,9 +171,10 @@ import Testing
         options.linFirst = true
         let (linFirst, _) = try createHeadV2(nf: 512, nOut: 10, options: options, generator: &g)
         // lin_first pops the first dropout to after Flatten, so zip keeps one block, then a final Linear.
-        #expect(linFirst.namedChildren.map(\.module.typeName) == [
-            "AdaptiveConcatPool2d", "Flatten", "Dropout", "Linear", "ReLU", "BatchNorm1d", "Dropout", "Linear",
-        ])
+        #expect(
+            linFirst.namedChildren.map(\.module.typeName) == [
+                "AdaptiveConcatPool2d", "Flatten", "Dropout", "Linear", "ReLU", "BatchNorm1d", "Dropout", "Linear",
+            ])
         #expect((linFirst[7] as? Linear)?.inFeatures == 512 && (linFirst[7] as? Linear)?.bias != nil)
         options = HeadOptionsV2()
         options.bnFinal = true

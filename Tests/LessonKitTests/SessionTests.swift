@@ -64,7 +64,9 @@ import Testing
             For {{arch}} the cut is {{cnn_config.cut}}, and for {{vgg_meta.arch}} it is {{vgg_meta.cut}}.
             """)
         let segments = try Support.session(text).runAll()
-        let prose = segments.compactMap { if case .prose(let p) = $0 { return p.trimmingCharacters(in: .whitespacesAndNewlines) } else { return nil } }
+        let prose = segments.compactMap {
+            if case .prose(let p) = $0 { return p.trimmingCharacters(in: .whitespacesAndNewlines) } else { return nil }
+        }
         #expect(prose == ["Before: resnet18.", "After the lesson's own: resnet18.", #"For resnet18 the cut is \-2, and for vgg16\_bn it is \-1."#])
     }
 
@@ -92,7 +94,9 @@ import Testing
 
     @Test func tooSmallImagesFailClearly() throws {
         let s = try Support.session(
-            Support.lesson("```python\n#| step: cnn_config\nx\n```\n\n```python\n#| step: create_body\nx\n```\n", front: "title: T\narch: squeezenet1_1\nimage_size: 16"))
+            Support.lesson(
+                "```python\n#| step: cnn_config\nx\n```\n\n```python\n#| step: create_body\nx\n```\n",
+                front: "title: T\narch: squeezenet1_1\nimage_size: 16"))
         try s.runNext()
         #expect(throws: LessonDiagnostic.self) { try s.runNext() }
     }
@@ -167,14 +171,18 @@ import Testing
             """
         let session = try Support.session(text)
         let error = try #require(throws: LessonDiagnostic.self) { try session.runAll() }
-        #expect(error.description.hasPrefix("t.md:13:21: no fact 'cut.children.0.output' at this point of the lesson: cut.children.0 has no 'output' because it failed: "))
+        #expect(
+            error.description.hasPrefix(
+                "t.md:13:21: no fact 'cut.children.0.output' at this point of the lesson: cut.children.0 has no 'output' because it failed: "))
         #expect(error.description.hasSuffix("Output size is too small"))
     }
 
     @Test func aConvKernelLargerThanTheImageUsesPyTorchsWords() throws {
         let session = try Support.session(Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 1\nclasses: 3"))
         let error = try #require(throws: LessonDiagnostic.self) { try session.runAll() }
-        #expect(error.description.hasPrefix("t.md:19:4: step create_body failed: an image of 1×1 pixels is too small for squeezenet1_1: 0.0 (Conv2d) on input [1, 3, 1, 1]: "))
+        #expect(
+            error.description.hasPrefix(
+                "t.md:19:4: step create_body failed: an image of 1×1 pixels is too small for squeezenet1_1: 0.0 (Conv2d) on input [1, 3, 1, 1]: "))
         #expect(error.description.contains("Kernel size can't be greater than actual input size (image_size 1 is set at t.md:4:1)"))
     }
 
@@ -182,7 +190,8 @@ import Testing
         let cell = try Support.session(
             Self.bodyLesson(front: "title: T\narch: squeezenet1_1\nimage_size: 64\nclasses: 3", forwardOptions: "\n#| image_size: 8"))
         let fromCell = try #require(throws: LessonDiagnostic.self) { try cell.runAll() }
-        #expect(fromCell.description.hasPrefix("t.md:24:4: step forward failed: an image of 8×8 pixels is too small for squeezenet1_1: 0.5 (MaxPool2d)"))
+        #expect(
+            fromCell.description.hasPrefix("t.md:24:4: step forward failed: an image of 8×8 pixels is too small for squeezenet1_1: 0.5 (MaxPool2d)"))
         #expect(fromCell.description.hasSuffix("(image_size 8 is set at t.md:26:4)"))
 
         let set = try Support.session(

@@ -14,7 +14,8 @@ import Testing
     static func runs() throws -> [(step: any LessonStep, cell: String, touched: Set<String>)] {
         var out: [(any LessonStep, String, Set<String>)] = []
         // The step types no built-in lesson uses, on every target they take.
-        let extra = ["data", "cnn_config", "create_body", "num_features", "create_head", "sequential"]
+        let extra =
+            ["data", "cnn_config", "create_body", "num_features", "create_head", "sequential"]
             .map { "```python\n#| step: \($0)\nx\n```\n" }.joined()
             + ["body", "head", "model", "arch"].map { "```python\n#| step: tree\n#| target: \($0)\nx\n```\n" }.joined()
             + ["body", "head"].map { "```python\n#| step: weights\n#| target: \($0)\nx\n```\n" }.joined()

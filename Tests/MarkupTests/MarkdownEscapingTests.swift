@@ -27,7 +27,7 @@ private struct SplitMix64: RandomNumberGenerator {
 private let alphabet: [Character] =
     Array(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCZ[\\]^_`abcxyz{|}~") + ["\n", "\r", "\t", "\u{0B}", "\u{0C}"]
     + ["é", "中", "🙂", "\u{00A0}", "e\u{301}", "&", "&amp;", "&#10;", "<script>", "{{", "}}", "**", "__", "```", "1.", "- "]
-        .flatMap { Array($0) }
+    .flatMap { Array($0) }
 
 private func randomStrings(count: Int, seed: UInt64) -> [String] {
     var generator = SplitMix64(state: seed)

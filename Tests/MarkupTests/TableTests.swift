@@ -29,8 +29,10 @@ private func table(_ markdown: String, options: CommonMark.Options = .default) -
             parsed?.rows == [
                 [
                     [.code("conv1")],
-                    [.emphasis([.text("frozen")]), .text(" and "), .strong([.text("big")]), .text(" "),
-                     .link(destination: "u", title: "", children: [.text("doc")])],
+                    [
+                        .emphasis([.text("frozen")]), .text(" and "), .strong([.text("big")]), .text(" "),
+                        .link(destination: "u", title: "", children: [.text("doc")]),
+                    ],
                 ]
             ])
     }

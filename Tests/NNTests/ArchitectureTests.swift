@@ -18,12 +18,14 @@ import Testing
     @Test func resnet34ChildrenInTorchvisionOrder() {
         var g = RandomGenerator(seed: 0)
         let model = Architecture.resnet34.make(generator: &g)
-        #expect(model.namedChildren.map(\.name) == [
-            "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc",
-        ])
-        #expect(model.stateDict().prefix(6).map(\.name) == [
-            "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
-        ])
+        #expect(
+            model.namedChildren.map(\.name) == [
+                "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc",
+            ])
+        #expect(
+            model.stateDict().prefix(6).map(\.name) == [
+                "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
+            ])
         #expect(model.stateDict().contains { $0.name == "layer2.0.downsample.0.weight" })
     }
 
@@ -38,11 +40,12 @@ import Testing
         #expect(lines[4] == "  (maxpool): MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)")
         #expect(lines[5] == "  (layer1): Sequential(")
         #expect(lines[6] == "    (0): BasicBlock(")
-        #expect(lines.suffix(3) == [
-            "  (avgpool): AdaptiveAvgPool2d(output_size=(1, 1))",
-            "  (fc): Linear(in_features=512, out_features=1000, bias=True)",
-            ")",
-        ])
+        #expect(
+            lines.suffix(3) == [
+                "  (avgpool): AdaptiveAvgPool2d(output_size=(1, 1))",
+                "  (fc): Linear(in_features=512, out_features=1000, bias=True)",
+                ")",
+            ])
     }
 
     @Test func basicBlockReluCountsOnceAmongLeaves() {

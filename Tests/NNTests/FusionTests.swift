@@ -1,6 +1,7 @@
-@testable import NN
 import Tensors
 import Testing
+
+@testable import NN
 
 /// Eval-mode conv → BatchNorm (→ add) (→ ReLU) fusion is an execution detail: the same numbers as
 /// running every layer, hooks still seeing every layer, and nothing fused when it could be seen.

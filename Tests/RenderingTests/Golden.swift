@@ -51,11 +51,15 @@ enum Golden {
         var i = 0, j = 0
         while i < old.count || j < new.count {
             if i < old.count, j < new.count, old[i] == new[j] {
-                lines.append((" ", old[i])); i += 1; j += 1
+                lines.append((" ", old[i]))
+                i += 1
+                j += 1
             } else if i < old.count, j == new.count || common[i + 1][j] >= common[i][j + 1] {
-                lines.append(("-", old[i])); i += 1
+                lines.append(("-", old[i]))
+                i += 1
             } else {
-                lines.append(("+", new[j])); j += 1
+                lines.append(("+", new[j]))
+                j += 1
             }
         }
         let changed = lines.indices.filter { lines[$0].0 != " " }

@@ -1,9 +1,9 @@
 import Fastai
 import Foundation
+import LessonKit
 import Markup
 import NN
 import Tensors
-import LessonKit
 import Testing
 
 @testable import Rendering

@@ -9,7 +9,8 @@ import Testing
         let sections = LessonSections(try Fixtures.tiny().segments)
         #expect(sections.title?.plainText == "A tiny create_cnn")
         #expect(sections.intro.count == 2, "a paragraph and the code block")
-        #expect(sections.steps.map(\.result.cell.step) == ["data", "cnn_config", "create_body", "num_features", "create_head", "sequential", "forward"])
+        #expect(
+            sections.steps.map(\.result.cell.step) == ["data", "cnn_config", "create_body", "num_features", "create_head", "sequential", "forward"])
         #expect(sections.steps.map { $0.heading?.plainText } == ["The data", "Look up and cut", nil, "Count and build", nil, nil, nil])
         #expect(sections.steps[0].tail.count == 1, "'5 classes.' closes the data step")
         #expect(sections.steps[6].tail.count == 1)

@@ -63,7 +63,9 @@ import Testing
             code.split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains(" = ") }.flatMap { line in
                 line[..<line.range(of: " = ")!.lowerBound].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             })
-        for name in ["bs", "path_img", "fnames", "pat", "data", "arch", "pretrained", "cut", "lin_ftrs", "ps", "custom_head", "split_on", "kwargs", "x", "img"] {
+        for name in [
+            "bs", "path_img", "fnames", "pat", "data", "arch", "pretrained", "cut", "lin_ftrs", "ps", "custom_head", "split_on", "kwargs", "x", "img",
+        ] {
             #expect(assigned.contains(name), "the setup cell does not define \(name)")
         }
         let firstCode = try #require(cells.firstIndex { $0["cell_type"] as? String == "code" })

@@ -6,10 +6,11 @@ import Testing
 @Suite struct SiteGoldenTests {
     @Test func pagesMatchTheGoldenFiles() throws {
         let files = try Fixtures.tinySite()
-        #expect(files.map(\.name) == [
-            "deck.css", "deck.js", "index.html", "style.css", "tiny-lesson.html", "tiny-lesson.ipynb", "tiny-lesson.slides.html",
-            "learnerlens-site.json",
-        ])
+        #expect(
+            files.map(\.name) == [
+                "deck.css", "deck.js", "index.html", "style.css", "tiny-lesson.html", "tiny-lesson.ipynb", "tiny-lesson.slides.html",
+                "learnerlens-site.json",
+            ])
         for file in files where !file.name.hasSuffix(".css") && !file.name.hasSuffix(".js") {
             Golden.check(file.contents, against: file.name)
         }
@@ -44,7 +45,10 @@ import Testing
         let run = try Fixtures.tiny()
         let forward = try #require(run.results.last)
         // The step prints three decimals; pages show three significant digits.
-        guard case .list(let row)? = forward.facts["first_row"] else { Issue.record("no first_row"); return }
+        guard case .list(let row)? = forward.facts["first_row"] else {
+            Issue.record("no first_row")
+            return
+        }
         for value in row {
             let printed = value.prose
             let stable = MeasuredPrecision().stable(printed)

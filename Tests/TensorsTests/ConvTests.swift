@@ -51,9 +51,11 @@ import Testing
 
     @Test func channelMismatchIsPyTorchsMessage() {
         let x = Tensor.zeros([1, 4, 8, 8])
-        #expect(throws: TensorError(
-            "Given groups=1, weight of size [64, 3, 7, 7], expected input[1, 4, 8, 8] to have 3 channels, but got 4 channels instead"
-        )) {
+        #expect(
+            throws: TensorError(
+                "Given groups=1, weight of size [64, 3, 7, 7], expected input[1, 4, 8, 8] to have 3 channels, but got 4 channels instead"
+            )
+        ) {
             try Tensor.conv2d(x, weight: .zeros([64, 3, 7, 7]), bias: nil, ConvGeometry(kernel: (7, 7), stride: (2, 2), padding: (3, 3)))
         }
     }

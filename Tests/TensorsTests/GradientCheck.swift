@@ -53,7 +53,9 @@ func checkGradients(
             worst = max(worst, abs(numeric - grad.storage[i]))
         }
         let scale = max(grad.storage.map(abs).max() ?? 0, 1e-3)
-        #expect(worst / scale <= tolerance, "input \(k): finite differences differ by \(worst) (largest gradient \(scale))", sourceLocation: sourceLocation)
+        #expect(
+            worst / scale <= tolerance, "input \(k): finite differences differ by \(worst) (largest gradient \(scale))",
+            sourceLocation: sourceLocation)
     }
 }
 

@@ -92,10 +92,14 @@ import Testing
 
     @Test func pickleBuildsTuplesOfNumbers() throws {
         // MARK 1 -2 300 2.5 TUPLE STOP
-        let t: [UInt8] = [0x80, 0x02, 0x28, 0x4b, 1, 0x4a, 0xfe, 0xff, 0xff, 0xff, 0x4d, 0x2c, 0x01]
+        let t: [UInt8] =
+            [0x80, 0x02, 0x28, 0x4b, 1, 0x4a, 0xfe, 0xff, 0xff, 0xff, 0x4d, 0x2c, 0x01]
             + [0x47, 0x40, 0x04, 0, 0, 0, 0, 0, 0, 0x74, 0x2e]
         let (v, u) = try unpickle(t)
-        guard case .tuple(let i) = v else { Issue.record("not a tuple"); return }
+        guard case .tuple(let i) = v else {
+            Issue.record("not a tuple")
+            return
+        }
         #expect(u.tuples[i] == [.int(1), .int(-2), .int(300), .float(2.5)])
     }
 

@@ -53,7 +53,9 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let build = try createCNN(data: try DataBunch(classCount: 3), arch: .resnet18, pretrained: false)
-        let (w, input, t) = (dir.appendingPathComponent("w.safetensors"), dir.appendingPathComponent("x.safetensors"), dir.appendingPathComponent("t.safetensors"))
+        let (w, input, t) = (
+            dir.appendingPathComponent("w.safetensors"), dir.appendingPathComponent("x.safetensors"), dir.appendingPathComponent("t.safetensors")
+        )
         try build.model.stateArchive().write(to: w)
         try SafetensorsArchive(tensors: ["input": .zeros([2, 3, 32, 32])]).write(to: input)
         try SafetensorsArchive(tensors: ["targets": Tensor([0, 5])]).write(to: t)

@@ -48,7 +48,8 @@ enum CLI {
         process.waitUntilExit()
         try err.close()
         let errData = (try? Data(contentsOf: errFile)) ?? Data()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Compares with a golden file next to the tests; `LEARNERLENS_RECORD=1` rewrites it.
@@ -71,6 +72,8 @@ enum CLI {
             diff.append("line \(i + 1):\n  expected: \(i < e.count ? String(e[i]) : "<none>")\n  actual:   \(i < a.count ? String(a[i]) : "<none>")")
             if diff.count == 8 { break }
         }
-        Issue.record("\(name) differs from the golden file (LEARNERLENS_RECORD=1 to re-record):\n\(diff.joined(separator: "\n"))", sourceLocation: sourceLocation)
+        Issue.record(
+            "\(name) differs from the golden file (LEARNERLENS_RECORD=1 to re-record):\n\(diff.joined(separator: "\n"))",
+            sourceLocation: sourceLocation)
     }
 }

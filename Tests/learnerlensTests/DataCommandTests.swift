@@ -65,7 +65,9 @@ import Testing
         // The JSON output is a valid --split-from file: the same split comes back.
         let splitFile = dir.appendingPathComponent("split.json")
         try Data(r.stdout.utf8).write(to: splitFile)
-        let again = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--format", "json", "--split-from", splitFile.path, "--seed", "7"])
+        let again = try CLI.run([
+            "data", dir.path, "--pat", Self.pattern, "--size", "8", "--format", "json", "--split-from", splitFile.path, "--seed", "7",
+        ])
         #expect(again.status == 0, "\(again.stderr)")
         let json2 = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         #expect((json2["valid"] as? [[String: String]]) == valid)
@@ -75,8 +77,10 @@ import Testing
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("ll-folder-\(UUID().uuidString.prefix(8))")
         defer { try? fm.removeItem(at: root) }
-        for (set, label, file) in [("train", "cat", "png_rgb8.png"), ("train", "dog", "jpeg_grey.jpg"), ("valid", "dog", "png_rgba.png"),
-                                   ("valid", "cow", "png_palette.png"), ("train", "cat", "jpeg_cmyk.jpg")] {
+        for (set, label, file) in [
+            ("train", "cat", "png_rgb8.png"), ("train", "dog", "jpeg_grey.jpg"), ("valid", "dog", "png_rgba.png"),
+            ("valid", "cow", "png_palette.png"), ("train", "cat", "jpeg_cmyk.jpg"),
+        ] {
             let d = root.appendingPathComponent("\(set)/\(label)")
             try fm.createDirectory(at: d, withIntermediateDirectories: true)
             try fm.copyItem(at: Self.fixtures.appendingPathComponent(file), to: d.appendingPathComponent(file))
@@ -95,12 +99,15 @@ import Testing
         try Data("<html>".utf8).write(to: dir.appendingPathComponent("dog_beagle_101.png"))
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         // Without --skip-bad, a bad file among those fastai's repr opens stops the command, named.
-        let failing = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--split-from", try splitFile(dir, valid: ["Cat_tabby_100.jpg"])])
+        let failing = try CLI.run([
+            "data", dir.path, "--pat", Self.pattern, "--size", "8", "--split-from", try splitFile(dir, valid: ["Cat_tabby_100.jpg"]),
+        ])
         #expect(failing.status == 1)
         #expect(failing.stderr.contains("Cat_tabby_100.jpg: not a readable JPEG") && failing.stderr.contains("--skip-bad"), "\(failing.stderr)")
         let skipping = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--skip-bad"])
         #expect(skipping.status == 0, "\(skipping.stderr)")
-        #expect(skipping.stderr.contains("skipped \(dir.path)/Cat_tabby_100.jpg") && skipping.stderr.contains("dog_beagle_101.png: not a JPEG or PNG"))
+        #expect(
+            skipping.stderr.contains("skipped \(dir.path)/Cat_tabby_100.jpg") && skipping.stderr.contains("dog_beagle_101.png: not a JPEG or PNG"))
         #expect(names.count == 25)
     }
 

@@ -46,8 +46,14 @@ import Testing
         (["run", "{dir}/notes.txt/lesson.md"], "{dir}/notes.txt/lesson.md:1:1: {dir}/notes.txt is a file, not a folder"),
         (["summary", "--weights", "{dir}/nope.safetensors"], "--weights {dir}/nope.safetensors: no such file"),
         (["summary", "--weights", "{dir}/folder"], "--weights {dir}/folder: is a folder, not a file"),
-        (["forward", "--weights", "{dir}/nope", "--input", "{dir}/notes.txt", "--output", "{dir}/y.safetensors"], "--weights {dir}/nope: no such file"),
-        (["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/nope", "--output", "{dir}/y.safetensors"], "--input {dir}/nope: no such file"),
+        (
+            ["forward", "--weights", "{dir}/nope", "--input", "{dir}/notes.txt", "--output", "{dir}/y.safetensors"],
+            "--weights {dir}/nope: no such file"
+        ),
+        (
+            ["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/nope", "--output", "{dir}/y.safetensors"],
+            "--input {dir}/nope: no such file"
+        ),
         (["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/y.safetensors"], "error: {dir}/notes.txt: "),  // not a safetensors file: the reader says why
         (["html", "--check", "{dir}/folder"], "{dir}/folder is not a LearnerLens site"),
     ])
@@ -72,14 +78,25 @@ import Testing
 
     /// Every command that writes files, pointed at a path whose folder is a file (or which is a folder).
     @Test(arguments: [
-        (["html", "{dir}/lesson.md", "--out", "{dir}/notes.txt/site"], "cannot write the site to {dir}/notes.txt/site: {dir}/notes.txt is a file, not a folder"),
+        (
+            ["html", "{dir}/lesson.md", "--out", "{dir}/notes.txt/site"],
+            "cannot write the site to {dir}/notes.txt/site: {dir}/notes.txt is a file, not a folder"
+        ),
         (["html", "{dir}/lesson.md", "--out", "{dir}/notes.txt"], "cannot write the site to {dir}/notes.txt: is a file, not a folder"),
         (["html", "{dir}/lesson.md", "--out", "{dir}/nope/site"], "cannot write the site to {dir}/nope/site: the folder {dir}/nope does not exist"),
-        (["notebook", "{dir}/lesson.md", "--out", "{dir}/notes.txt/x.ipynb"], "--out {dir}/notes.txt/x.ipynb: {dir}/notes.txt is a file, not a folder"),
+        (
+            ["notebook", "{dir}/lesson.md", "--out", "{dir}/notes.txt/x.ipynb"],
+            "--out {dir}/notes.txt/x.ipynb: {dir}/notes.txt is a file, not a folder"
+        ),
         (["notebook", "{dir}/lesson.md", "--out", "{dir}/nope/x.ipynb"], "--out {dir}/nope/x.ipynb: the folder {dir}/nope does not exist"),
-        (["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/notes.txt/y.safetensors"],
-         "--output {dir}/notes.txt/y.safetensors: {dir}/notes.txt is a file, not a folder"),
-        (["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/folder"], "--output {dir}/folder: is a folder; give a file name"),
+        (
+            ["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/notes.txt/y.safetensors"],
+            "--output {dir}/notes.txt/y.safetensors: {dir}/notes.txt is a file, not a folder"
+        ),
+        (
+            ["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/folder"],
+            "--output {dir}/folder: is a folder; give a file name"
+        ),
     ])
     func outputsThatCannotBeWrittenAreNamed(arguments: [String], message: String) throws {
         let dir = try Self.makeFolder()
@@ -94,15 +111,23 @@ import Testing
         try expectFailure(["notebook", "{dir}/lesson.md", "--out", "{dir}/nb.ipynb"], "--out {dir}/nb.ipynb: is a folder; give a file name", in: dir)
     }
 
-    @Test(.enabled(if: permissionsEnforced, "running as root: chmod 000 does not stop reading"), arguments: [
-        (["run", "{dir}/locked"], "{dir}/locked:1:1: cannot be read: permission denied"),
-        (["check", "{dir}/locked"], "{dir}/locked:1:1: cannot be read: permission denied"),
-        (["notebook", "{dir}/locked", "--out", "{dir}/x.ipynb"], "{dir}/locked:1:1: cannot be read: permission denied"),
-        (["html", "{dir}/locked", "--out", "{dir}/site"], "{dir}/locked:1:1: cannot be read: permission denied"),
-        (["summary", "--weights", "{dir}/locked"], "--weights {dir}/locked: cannot be read: permission denied"),
-        (["forward", "--weights", "{dir}/locked", "--input", "{dir}/notes.txt", "--output", "{dir}/y.safetensors"], "--weights {dir}/locked: cannot be read: permission denied"),
-        (["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/locked", "--output", "{dir}/y.safetensors"], "--input {dir}/locked: cannot be read: permission denied"),
-    ])
+    @Test(
+        .enabled(if: permissionsEnforced, "running as root: chmod 000 does not stop reading"),
+        arguments: [
+            (["run", "{dir}/locked"], "{dir}/locked:1:1: cannot be read: permission denied"),
+            (["check", "{dir}/locked"], "{dir}/locked:1:1: cannot be read: permission denied"),
+            (["notebook", "{dir}/locked", "--out", "{dir}/x.ipynb"], "{dir}/locked:1:1: cannot be read: permission denied"),
+            (["html", "{dir}/locked", "--out", "{dir}/site"], "{dir}/locked:1:1: cannot be read: permission denied"),
+            (["summary", "--weights", "{dir}/locked"], "--weights {dir}/locked: cannot be read: permission denied"),
+            (
+                ["forward", "--weights", "{dir}/locked", "--input", "{dir}/notes.txt", "--output", "{dir}/y.safetensors"],
+                "--weights {dir}/locked: cannot be read: permission denied"
+            ),
+            (
+                ["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/locked", "--output", "{dir}/y.safetensors"],
+                "--input {dir}/locked: cannot be read: permission denied"
+            ),
+        ])
     func unreadableFilesAreNamed(arguments: [String], message: String) throws {
         let dir = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -112,13 +137,23 @@ import Testing
         try expectFailure(arguments, message, in: dir)
     }
 
-    @Test(.enabled(if: permissionsEnforced, "running as root: chmod 555 does not stop writing"), arguments: [
-        (["html", "{dir}/lesson.md", "--out", "{dir}/ro/site"], "cannot write the site to {dir}/ro/site: the folder {dir}/ro is not writable: permission denied"),
-        (["html", "{dir}/lesson.md", "--out", "{dir}/ro"], "cannot write the site to {dir}/ro: the folder is not writable: permission denied"),
-        (["notebook", "{dir}/lesson.md", "--out", "{dir}/ro/x.ipynb"], "--out {dir}/ro/x.ipynb: the folder {dir}/ro is not writable: permission denied"),
-        (["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/ro/y.safetensors"],
-         "--output {dir}/ro/y.safetensors: the folder {dir}/ro is not writable: permission denied"),
-    ])
+    @Test(
+        .enabled(if: permissionsEnforced, "running as root: chmod 555 does not stop writing"),
+        arguments: [
+            (
+                ["html", "{dir}/lesson.md", "--out", "{dir}/ro/site"],
+                "cannot write the site to {dir}/ro/site: the folder {dir}/ro is not writable: permission denied"
+            ),
+            (["html", "{dir}/lesson.md", "--out", "{dir}/ro"], "cannot write the site to {dir}/ro: the folder is not writable: permission denied"),
+            (
+                ["notebook", "{dir}/lesson.md", "--out", "{dir}/ro/x.ipynb"],
+                "--out {dir}/ro/x.ipynb: the folder {dir}/ro is not writable: permission denied"
+            ),
+            (
+                ["forward", "--weights", "{dir}/notes.txt", "--input", "{dir}/notes.txt", "--output", "{dir}/ro/y.safetensors"],
+                "--output {dir}/ro/y.safetensors: the folder {dir}/ro is not writable: permission denied"
+            ),
+        ])
     func readOnlyFoldersAreNamed(arguments: [String], message: String) throws {
         let dir = try Self.makeFolder()
         let ro = dir.appendingPathComponent("ro")

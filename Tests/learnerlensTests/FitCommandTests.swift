@@ -18,9 +18,10 @@ import Testing
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines.first?.hasPrefix("epoch     train_loss  valid_loss  error_rate  time") == true)
-        #expect(lines.dropFirst().enumerated().allSatisfy { i, line in
-            line.range(of: #"^\#(i) +\d+\.\d{6} +\d+\.\d{6} +0\.\d{6} +\d\d:\d\d"#, options: .regularExpression) != nil
-        })
+        #expect(
+            lines.dropFirst().enumerated().allSatisfy { i, line in
+                line.range(of: #"^\#(i) +\d+\.\d{6} +\d+\.\d{6} +0\.\d{6} +\d\d:\d\d"#, options: .regularExpression) != nil
+            })
         #expect(!r.stderr.contains("\u{1B}"))  // no progress bar without a terminal
         #expect(FileManager.default.fileExists(atPath: saved.path))
     }

@@ -53,12 +53,14 @@ import Testing
     @Test func theLinkCheckerFindsBrokenLinks() throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let html = "<a href=\"#here\" id=\"here\">ok</a><a href=\"#gone\">x</a><a href=\"b.html#here\">y</a><a href=\"a.html#here\">z</a>"
+        let html =
+            "<a href=\"#here\" id=\"here\">ok</a><a href=\"#gone\">x</a><a href=\"b.html#here\">y</a><a href=\"a.html#here\">z</a>"
             + "<link rel=\"stylesheet\" href=\"https://cdn.example/x.css\">"
         try html.write(to: dir.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
-        #expect(try Self.brokenLinks(in: dir) == [
-            "a.html: #gone (no such anchor)", "a.html: b.html#here (no such file)", "a.html: loads https://cdn.example/x.css from the network",
-        ])
+        #expect(
+            try Self.brokenLinks(in: dir) == [
+                "a.html: #gone (no such anchor)", "a.html: b.html#here (no such file)", "a.html: loads https://cdn.example/x.css from the network",
+            ])
     }
 
     @Test func writesASiteWithSlidesAndNotebooksWhoseLinksResolve() throws {
@@ -68,7 +70,11 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("wrote 8 files to "))
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-        #expect(files == ["deck.css", "deck.js", "index.html", "learnerlens-site.json", "style.css", "tiny-lesson.html", "tiny-lesson.ipynb", "tiny-lesson.slides.html"])
+        #expect(
+            files == [
+                "deck.css", "deck.js", "index.html", "learnerlens-site.json", "style.css", "tiny-lesson.html", "tiny-lesson.ipynb",
+                "tiny-lesson.slides.html",
+            ])
         #expect(try Self.brokenLinks(in: dir) == [])
         let slides = try String(contentsOf: dir.appendingPathComponent("tiny-lesson.slides.html"), encoding: .utf8)
         for n in 0...7 { #expect(slides.contains("<section class=\"slide") && slides.contains("id=\"\(n)\"")) }
@@ -84,7 +90,9 @@ import Testing
         #expect(try CLI.run(["html", Self.tinyLesson, "--slides", "--out", a.path]).status == 0)
         #expect(try CLI.run(["html", Self.tinyLesson, "--slides", "--out", b.path]).status == 0)
         for name in try FileManager.default.contentsOfDirectory(atPath: a.path) {
-            #expect(FileManager.default.contentsEqual(atPath: a.appendingPathComponent(name).path, andPath: b.appendingPathComponent(name).path), "\(name)")
+            #expect(
+                FileManager.default.contentsEqual(atPath: a.appendingPathComponent(name).path, andPath: b.appendingPathComponent(name).path),
+                "\(name)")
         }
         let fresh = try CLI.run(["html", "--check", a.path])
         #expect(fresh.status == 0 && fresh.stdout.hasPrefix("up to date: "), "\(fresh.stdout)\(fresh.stderr)")

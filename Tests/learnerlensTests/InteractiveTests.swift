@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Testing
 
 /// Drives `learnerlens run` in a real terminal (tmux): keys in, screen out.
 @Suite(.serialized) struct InteractiveTests {
@@ -57,7 +58,8 @@ import Testing
 
     @Test(.enabled(if: tmuxPath != nil)) func stepBackAndQuitRestoringTheTerminal() throws {
         let lesson = CLI.root.appendingPathComponent("Tests/LessonKitTests/Fixtures/small.md").path
-        let command = "stty -a > /tmp/\(socket).before; LEARNERLENS_WEIGHTS=/nonexistent NO_COLOR=1 '\(CLI.binary.path)' run '\(lesson)'; stty -a > /tmp/\(socket).after; echo DONE; sleep 30"
+        let command =
+            "stty -a > /tmp/\(socket).before; LEARNERLENS_WEIGHTS=/nonexistent NO_COLOR=1 '\(CLI.binary.path)' run '\(lesson)'; stty -a > /tmp/\(socket).after; echo DONE; sleep 30"
         try tmux(["new-session", "-d", "-s", "ll", "-x", "100", "-y", "50", command])
         defer {
             _ = try? tmux(["kill-server"])

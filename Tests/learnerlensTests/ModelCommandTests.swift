@@ -27,9 +27,10 @@ import Testing
         #expect(shapes.last?["shape"] as? [Int] == [1, 512, 2, 2])
         #expect(shapes.first?["type"] as? String == "Conv2d")
         let head = doc["head"] as! [[String: Any]]
-        #expect(head.map { $0["type"] as! String } == [
-            "AdaptiveConcatPool2d", "Flatten", "BatchNorm1d", "Dropout", "Linear", "ReLU", "BatchNorm1d", "Dropout", "Linear",
-        ])
+        #expect(
+            head.map { $0["type"] as! String } == [
+                "AdaptiveConcatPool2d", "Flatten", "BatchNorm1d", "Dropout", "Linear", "ReLU", "BatchNorm1d", "Dropout", "Linear",
+            ])
         #expect(head[2]["features"] as? Int == 1024 && head[3]["p"] as? Double == 0.25)
         #expect(head[4]["in"] as? Int == 1024 && head[4]["out"] as? Int == 512)
         let params = doc["params"] as! [String: Int]
@@ -41,7 +42,9 @@ import Testing
     }
 
     @Test func summaryTextCSVAndMarkdown() throws {
-        let text = try CLI.run(["summary", "--arch", "resnet18", "--classes", "10", "--image-size", "64", "--lin-ftrs", "512,256", "--ps", "0.2,0.4,0.5"])
+        let text = try CLI.run([
+            "summary", "--arch", "resnet18", "--classes", "10", "--image-size", "64", "--lin-ftrs", "512,256", "--ps", "0.2,0.4,0.5",
+        ])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("Input [1, 3, 64, 64] → output [1, 10]"))
         let csv = try CLI.run(["summary", "--arch", "resnet18", "--image-size", "64", "--format", "csv", "--expand", "--no-pretrained"])
@@ -91,8 +94,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         // The model fixtures are big and made by scripts/make_fixtures.py --models; use them when present.
         let fixtures = CLI.root.appendingPathComponent(".fixtures")
-        guard ProcessInfo.processInfo.environment["LEARNERLENS_REQUIRE_MODEL_FIXTURES"] == "1"
-            || FileManager.default.fileExists(atPath: fixtures.appendingPathComponent("resnet34_cnn.weights.safetensors").path)
+        guard
+            ProcessInfo.processInfo.environment["LEARNERLENS_REQUIRE_MODEL_FIXTURES"] == "1"
+                || FileManager.default.fileExists(atPath: fixtures.appendingPathComponent("resnet34_cnn.weights.safetensors").path)
         else { return }
         let out = dir.appendingPathComponent("y.safetensors")
         let r = try CLI.run([

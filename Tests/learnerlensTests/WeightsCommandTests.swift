@@ -36,7 +36,10 @@ import Testing
         #expect(text.stdout.contains("\(dir.path)/torch/hub/checkpoints/<arch>-<hash>.pth"))
         #expect(text.stdout.components(separatedBy: "random initialisation (no weights found)").count == 10)
         let items = try json(try CLI.run(["weights", "--format", "json"], environment: env).stdout)
-        #expect(items.map { $0["arch"] as? String } == ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "vgg16_bn", "alexnet", "squeezenet1_1"])
+        #expect(
+            items.map { $0["arch"] as? String } == [
+                "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "vgg16_bn", "alexnet", "squeezenet1_1",
+            ])
         #expect(items.allSatisfy { $0["uses"] is NSNull })
     }
 
@@ -68,7 +71,8 @@ import Testing
     @Test func importOfTheWrongFileListsKeysLikeLoadStateDict() throws {
         let (dir, env) = try sandbox()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(["weights", "import", Self.fixtures.appendingPathComponent("small_f32.pth").path, "--arch", "resnet18"], environment: env)
+        let r = try CLI.run(
+            ["weights", "import", Self.fixtures.appendingPathComponent("small_f32.pth").path, "--arch", "resnet18"], environment: env)
         #expect(r.status == 1)
         #expect(r.stderr.contains("Error(s) in loading state_dict from small_f32.pth"))
         #expect(r.stderr.contains("Missing key(s): \"conv1.weight\""))
@@ -79,7 +83,8 @@ import Testing
     @Test func refusesAMaliciousCheckpoint() throws {
         let (dir, env) = try sandbox()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(["weights", "import", Self.fixtures.appendingPathComponent("malicious.pth").path, "--arch", "resnet18"], environment: env)
+        let r = try CLI.run(
+            ["weights", "import", Self.fixtures.appendingPathComponent("malicious.pth").path, "--arch", "resnet18"], environment: env)
         #expect(r.status == 1)
         #expect(r.stderr.contains("refusing to load"))
         #expect(r.stderr.contains("`posix.system` is not a tensor"))
@@ -91,7 +96,8 @@ import Testing
         let (dir, env) = try sandbox()
         defer { try? FileManager.default.removeItem(at: dir) }
         let folder = URL(fileURLWithPath: ProcessInfo.processInfo.environment["LEARNERLENS_TORCH_CHECKPOINTS"]!)
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().first { $0.hasPrefix("resnet34-") && $0.hasSuffix(".pth") })
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().first { $0.hasPrefix("resnet34-") && $0.hasSuffix(".pth") })
         let r = try CLI.run(["weights", "import", folder.appendingPathComponent(name).path], environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("imported 218 tensors for resnet34"))

@@ -44,8 +44,10 @@ public struct Augmentation: Sendable, Equatable {
     }
 
     public static func == (a: Augmentation, b: Augmentation) -> Bool {
-        a.flip == b.flip && a.warp == b.warp && a.rotateDegrees == b.rotateDegrees && a.zoom.map { [$0.scale, $0.rowPct, $0.colPct] }
-            == b.zoom.map { [$0.scale, $0.rowPct, $0.colPct] } && a.brightness == b.brightness && a.contrast == b.contrast
+        a.flip == b.flip && a.warp == b.warp && a.rotateDegrees == b.rotateDegrees
+            && a.zoom.map { [$0.scale, $0.rowPct, $0.colPct] }
+                == b.zoom.map { [$0.scale, $0.rowPct, $0.colPct] }
+            && a.brightness == b.brightness && a.contrast == b.contrast
             && a.cropRowPct == b.cropRowPct && a.cropColPct == b.cropColPct
     }
 

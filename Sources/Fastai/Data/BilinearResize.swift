@@ -140,7 +140,8 @@ public enum BilinearResize {
             let (x0, y0) = (x.rounded(.down), y.rounded(.down))
             let (e, n) = (x - x0, y - y0)
             let (ix, iy) = (Int(x0), Int(y0))
-            out[k] = at(iy, ix) * (1 - e) * (1 - n) + at(iy, ix + 1) * e * (1 - n) + at(iy + 1, ix) * (1 - e) * n
+            out[k] =
+                at(iy, ix) * (1 - e) * (1 - n) + at(iy, ix + 1) * e * (1 - n) + at(iy + 1, ix) * (1 - e) * n
                 + at(iy + 1, ix + 1) * e * n
         }
         return out

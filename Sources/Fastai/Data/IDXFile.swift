@@ -1,4 +1,5 @@
 import Tensors
+
 /// An IDX file of unsigned bytes (the MNIST format): `0x00 0x00 0x08 <rank>`, then `rank` big-endian
 /// 32-bit dimensions, then the values row-major. Images are `[count, rows, cols]`, labels `[count]`.
 public struct IDXFile: Sendable, Equatable {

@@ -24,8 +24,9 @@ public enum ImageFile {
             return try PNGCodec.decode(data, name: name, maxPixels: maxPixels)
         }
         if data.isEmpty { throw DataError("\(name): the file is empty, not an image") }
-        throw DataError("\(name): not a JPEG or PNG file (LearnerLens decodes those two formats; the file starts with "
-            + data.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ") + ")")
+        throw DataError(
+            "\(name): not a JPEG or PNG file (LearnerLens decodes those two formats; the file starts with "
+                + data.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ") + ")")
     }
 
     /// Writes `image` as a PNG file (libpng).
@@ -37,7 +38,8 @@ public enum ImageFile {
     }
 
     static func tooLarge(_ name: String, _ width: Int, _ height: Int, _ limit: Int) -> DataError {
-        DataError("\(name): the image is \(width)×\(height), \(width * height) pixels, above the limit of \(limit) "
-            + "(ImageFile.maxPixels, PIL's decompression-bomb limit); refused before decoding")
+        DataError(
+            "\(name): the image is \(width)×\(height), \(width * height) pixels, above the limit of \(limit) "
+                + "(ImageFile.maxPixels, PIL's decompression-bomb limit); refused before decoding")
     }
 }

@@ -42,7 +42,12 @@ public struct Normalization: Sendable, Equatable {
             let n = Double(b * plane)
             let mean = sum / n
             var sq = 0.0
-            for i in 0..<b { for j in 0..<plane { let d = Double(batch.storage[(i * c + ch) * plane + j]) - mean; sq += d * d } }
+            for i in 0..<b {
+                for j in 0..<plane {
+                    let d = Double(batch.storage[(i * c + ch) * plane + j]) - mean
+                    sq += d * d
+                }
+            }
             means.append(Float(mean))
             stds.append(Float((sq / (n - 1)).squareRoot()))
         }

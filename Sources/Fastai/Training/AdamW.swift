@@ -119,8 +119,10 @@ public struct AdamW: Sendable, Equatable {
             guard let grad = gradients[i] else { continue }
             let group = slots[i].layerGroup
             let l2 = trueWD ? 0 : (slots[i].inDecayGroup || bnWD ? wd[group] : 0)
-            var state = states[i] ?? State(
-                expAvg: [Float](repeating: 0, count: grad.count), expAvgSq: [Float](repeating: 0, count: grad.count), step: 0)
+            var state =
+                states[i]
+                ?? State(
+                    expAvg: [Float](repeating: 0, count: grad.count), expAvgSq: [Float](repeating: 0, count: grad.count), step: 0)
             state.step += 1
             Self.adam(
                 parameter: &parameters[i], gradient: grad, state: &state, lr: lr[group], beta1: mom[group],

@@ -58,7 +58,9 @@ extension Learner {
                 let batch = try data.train.batch(indices)
                 let (loss, _) = try GradientStep.run(model: model, input: batch.images, targets: batch.labels)
                 guard loss.isFinite else {
-                    throw TrainingError("the training loss became \(loss) at epoch \(epoch), batch \(b + 1) of \(batches.count) (iteration \(iteration + 1)); try a lower learning rate")
+                    throw TrainingError(
+                        "the training loss became \(loss) at epoch \(epoch), batch \(b + 1) of \(batches.count) (iteration \(iteration + 1)); try a lower learning rate"
+                    )
                 }
                 smoother.add(loss)
                 recorder.recordBatch(lrs: groupLRs, mom: opt.adam.mom.last ?? 0, smoothLoss: smoother.smooth)

@@ -8,8 +8,13 @@ public struct AdaptFirstLayerStep: LessonStep {
     public static let id = "adapt_first_layer"
     public static let title = "Replace the first conv"
     public static let source = "_update_first_layer(learn.model[0], n_in=4, pretrained=True)"
-    public static let facts: FactSchema = ["path", "old_layer", "new_layer", .shape("old_shape"), .shape("new_shape"), "in_channels", "rule", "weights", "pretrained_loaded", "rgb_diff", "extra_max", "params_before", "params_after", "params_added"]
-    public var access: StepAccess { StepAccess(needs: [Slots.body], uses: [Slots.architecture, Slots.replacedLayers], makes: [Slots.replacedLayers]) }
+    public static let facts: FactSchema = [
+        "path", "old_layer", "new_layer", .shape("old_shape"), .shape("new_shape"), "in_channels", "rule", "weights", "pretrained_loaded", "rgb_diff",
+        "extra_max", "params_before", "params_after", "params_added",
+    ]
+    public var access: StepAccess {
+        StepAccess(needs: [Slots.body], uses: [Slots.architecture, Slots.replacedLayers], makes: [Slots.replacedLayers])
+    }
 
     public init(options: [String: String]) throws(ParameterError) {}
 
@@ -58,7 +63,8 @@ public struct AdaptFirstLayerStep: LessonStep {
         f["in_channels"] = .int(p.inChannels)
         f["rule"] = .text(Self.rule(p.inChannels))
         f["weights"] = .text(
-            pretrainedLoaded ? "ImageNet's, from \(architecture?.weights?.file?.lastPathComponent ?? "a weights file")"
+            pretrainedLoaded
+                ? "ImageNet's, from \(architecture?.weights?.file?.lastPathComponent ?? "a weights file")"
                 : "torchvision's random initialisation (no weights file installed)")
         f["pretrained_loaded"] = .bool(pretrainedLoaded)
         if p.inChannels >= 4 {
@@ -88,7 +94,8 @@ public struct AdaptFirstLayerStep: LessonStep {
                 ["before", MD.code(f["old_layer"]?.prose ?? ""), MD.shape(f["old_shape"])],
                 ["after", MD.code(f["new_layer"]?.prose ?? ""), MD.shape(f["new_shape"])],
             ])
-        out += "\n`body.\(f["path"]?.prose ?? "")` now takes \(MD.number(f["in_channels"])) channels; its weights are \(MD.text(f["rule"]?.prose ?? "")). "
+        out +=
+            "\n`body.\(f["path"]?.prose ?? "")` now takes \(MD.number(f["in_channels"])) channels; its weights are \(MD.text(f["rule"]?.prose ?? "")). "
         out += "The filters adapted are \(MD.text(f["weights"]?.prose ?? "")).\n"
         if let diff = f["rgb_diff"], let extra = f["extra_max"] {
             out += "\nLargest |new − old| over the RGB channels: \(diff.prose). Largest |weight| in the added channels: \(extra.prose).\n"

@@ -6,7 +6,9 @@ public struct ApplyInitStep: LessonStep {
     public static let id = "apply_init"
     public static let title = "Initialise the head"
     public static let source = "apply_init(model[1], nn.init.kaiming_normal_)"
-    public static let facts: FactSchema = [.list("layers", "name", "type", .shape("shape"), "expected_std", "measured_std"), "count", "zeroed_biases"]
+    public static let facts: FactSchema = [
+        .list("layers", "name", "type", .shape("shape"), "expected_std", "measured_std"), "count", "zeroed_biases",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.model]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
@@ -32,7 +34,8 @@ public struct ApplyInitStep: LessonStep {
         let biases = f["zeroed_biases"]?.prose ?? "0"
         let count = f["count"]?.prose ?? "0"
         let bias =
-            biases == count ? "and zeroes their biases" : biases == "0" ? "(none of those layers has a bias to zero)" : "and zeroes the \(biases) biases among them"
+            biases == count
+            ? "and zeroes their biases" : biases == "0" ? "(none of those layers has a bias to zero)" : "and zeroes the \(biases) biases among them"
         var out = "`kaiming_normal_` (fan_in, gain √2) re-draws \(MD.number(f["count"])) weight tensors \(bias); BatchNorm layers are skipped.\n\n"
         out += MD.table(
             ["layer", "weight", "expected std √2/√fan_in", "measured std"],

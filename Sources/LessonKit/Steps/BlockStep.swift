@@ -8,7 +8,10 @@ public struct BlockStep: LessonStep {
     public static let title = "Open one block"
     public static let source = "print(body[4][0])"
     public static let options = ["path"]
-    public static let facts: FactSchema = ["path", "type", .list("layers", "name", "layer", "params", "kernel", "in", "out"), "params", .shape("in_shape"), .shape("out_shape"), "convs", "first_width", "expansion"]
+    public static let facts: FactSchema = [
+        "path", "type", .list("layers", "name", "layer", "params", "kernel", "in", "out"), "params", .shape("in_shape"), .shape("out_shape"), "convs",
+        "first_width", "expansion",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     /// Dotted child names from the body (`4.0` is `body[4][0]`, a resnet's first block of layer1).
@@ -27,7 +30,9 @@ public struct BlockStep: LessonStep {
         var block: Module = body
         for name in path {
             guard let next = block.child(name) else {
-                throw StepError("body.\(path.joined(separator: ".")) does not exist: \(block.typeName) has children \(block.namedChildren.map(\.name).joined(separator: ", "))")
+                throw StepError(
+                    "body.\(path.joined(separator: ".")) does not exist: \(block.typeName) has children \(block.namedChildren.map(\.name).joined(separator: ", "))"
+                )
             }
             block = next
         }

@@ -7,7 +7,10 @@ public struct CreateBodyStep: LessonStep {
     public static let id = "create_body"
     public static let title = "Cut the body"
     public static let source = "body = create_body(arch(pretrained), ifnone(cut, meta['cut']))"
-    public static let facts: FactSchema = ["arch", "cut", "children", .list("kept"), .list("removed"), "params", "pretrained", "pretrained_loaded", "weights", "first_layer", .shape("in_shape"), .shape("out_shape"), .list("stages", "index", "name", "type", .shape("shape")), "pipeline"]
+    public static let facts: FactSchema = [
+        "arch", "cut", "children", .list("kept"), .list("removed"), "params", "pretrained", "pretrained_loaded", "weights", "first_layer",
+        .shape("in_shape"), .shape("out_shape"), .list("stages", "index", "name", "type", .shape("shape")), "pipeline",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.meta], makes: [Slots.architecture, Slots.firstLayerChange, Slots.cut, Slots.body]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
@@ -43,7 +46,8 @@ public struct CreateBodyStep: LessonStep {
         f["pretrained"] = .bool(p.pretrained)
         f["pretrained_loaded"] = .bool(loaded)
         f["weights"] = .text(
-            !p.pretrained ? "none (pretrained=False)"
+            !p.pretrained
+                ? "none (pretrained=False)"
                 : (lookup ?? PretrainedWeights(searched: [], file: nil)).summary)
         if let change { f["first_layer"] = .text("\(change.path): \(change.oldInChannels) → \(change.newInChannels) channels, \(change.rule)") }
         f["in_shape"] = .shape(input.shape)

@@ -7,7 +7,10 @@ public struct CreateHeadStep: LessonStep {
     public static let title = "Build the head"
     public static let source = "head = custom_head or create_head(nf, data.c, lin_ftrs, ps)"
     public static let options = ["custom_head"]
-    public static let facts: FactSchema = [.list("lin_ftrs"), .list("ps"), .list("layers", "index", "type", "features", "p", "in", "out", "params", "repr"), "params", "blocks", "truncated", "custom", "pipeline"]
+    public static let facts: FactSchema = [
+        .list("lin_ftrs"), .list("ps"), .list("layers", "index", "type", "features", "p", "in", "out", "params", "repr"), "params", "blocks",
+        "truncated", "custom", "pipeline",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.nf], makes: [Slots.head]) }
 
     /// `custom_head: avgpool` swaps in a plain average-pool head (AdaptiveAvgPool2d, Flatten, Linear).
@@ -71,7 +74,9 @@ public struct CreateHeadStep: LessonStep {
             let label = "\(name) \(m.typeName)"
             switch m {
             case is AdaptiveConcatPool2d: out.append(PipelineStage(kind: .pool, label: "concat pool", shape: [nf], addedBy: CreateHeadStep.id))
-            case is AdaptiveAvgPool2d: out.append(PipelineStage(kind: .pool, label: "avg pool", shape: [nf / 2], addedBy: CreateHeadStep.id)); width = nf / 2
+            case is AdaptiveAvgPool2d:
+                out.append(PipelineStage(kind: .pool, label: "avg pool", shape: [nf / 2], addedBy: CreateHeadStep.id))
+                width = nf / 2
             case is Flatten: out.append(PipelineStage(kind: .flatten, label: label, shape: [width], addedBy: CreateHeadStep.id))
             case is BatchNorm: out.append(PipelineStage(kind: .batchNorm, label: label, shape: [width], addedBy: CreateHeadStep.id))
             case is Dropout: out.append(PipelineStage(kind: .dropout, label: label, shape: [width], addedBy: CreateHeadStep.id))
@@ -87,12 +92,14 @@ public struct CreateHeadStep: LessonStep {
     public func markdown(_ f: Facts) -> String {
         var out = ""
         if f["custom"] == .bool(true) {
-            out += "A custom head replaces `create_head`: average pooling only, so it sees \(MD.items(f["lin_ftrs"]).first?.prose ?? "") features, not `nf`.\n\n"
+            out +=
+                "A custom head replaces `create_head`: average pooling only, so it sees \(MD.items(f["lin_ftrs"]).first?.prose ?? "") features, not `nf`.\n\n"
         } else {
             out += "`lin_ftrs` = \(MD.code(f["lin_ftrs"]?.prose ?? "")), `ps` = \(MD.code(f["ps"]?.prose ?? "")).\n\n"
         }
         if case .int(let t)? = f["truncated"], t > 0 {
-            out += "⚠ `zip` stopped after \(MD.number(f["blocks"])) blocks: `ps` is shorter than the sizes, so \(t) block(s) were silently dropped.\n\n"
+            out +=
+                "⚠ `zip` stopped after \(MD.number(f["blocks"])) blocks: `ps` is shorter than the sizes, so \(t) block(s) were silently dropped.\n\n"
         }
         out += MD.table(
             ["#", "layer", "params"],

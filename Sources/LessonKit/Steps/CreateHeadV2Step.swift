@@ -5,9 +5,15 @@ import NN
 public struct CreateHeadV2Step: LessonStep {
     public static let id = "create_head_v2"
     public static let title = "Build fastai v2's head"
-    public static let source = "head = create_head(nf, n_out, lin_ftrs, ps, pool=True, concat_pool=True, first_bn=True, bn_final=False, lin_first=False, y_range=None)"
+    public static let source =
+        "head = create_head(nf, n_out, lin_ftrs, ps, pool=True, concat_pool=True, first_bn=True, bn_final=False, lin_first=False, y_range=None)"
     public static let options = ["first_bn", "bn_final", "lin_first", "concat_pool", "y_range"]
-    public static let facts: FactSchema = ["features", "nf", .list("lin_ftrs"), .list("ps"), .object("options", "bn_final", "concat_pool", "first_bn", "lin_first", "pool", .any("y_range")), .list("layers", "index", "type", "features", "p", "in", "out", "params", "repr"), "params", "linear_biases", "bias_free_linears", "missing_biases", "v1_params", "fewer_than_v1", "pipeline"]
+    public static let facts: FactSchema = [
+        "features", "nf", .list("lin_ftrs"), .list("ps"),
+        .object("options", "bn_final", "concat_pool", "first_bn", "lin_first", "pool", .any("y_range")),
+        .list("layers", "index", "type", "features", "p", "in", "out", "params", "repr"), "params", "linear_biases", "bias_free_linears",
+        "missing_biases", "v1_params", "fewer_than_v1", "pipeline",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.nf], uses: [Slots.probe], makes: [Slots.head]) }
 
     var headOptions = HeadOptionsV2()

@@ -1,5 +1,5 @@
-import Foundation
 import Fastai
+import Foundation
 
 /// `data = ImageDataBunch.from_name_re(…)`: the classes the head must predict.
 public struct DataStep: LessonStep {

@@ -8,7 +8,11 @@ public struct FindCutStep: LessonStep {
     public static let id = "find_cut"
     public static let title = "Search for the cut"
     public static let source = "[(i, type(c).__name__, has_pool_type(c)) for i, c in enumerate(arch(pretrained).children())]"
-    public static let facts: FactSchema = ["arch", .list("children", "index", "name", "type", "params", "has_pool", .shape("output"), "error"), "child_count", "last_pool", "last_pool_name", "pool_keeps", .list("pool_body"), "pool_error", "chain_breaks_at", "chain_error", .list("grid_children"), "suggested_cut", "meta_cut", "meta_keeps", "agrees"]
+    public static let facts: FactSchema = [
+        "arch", .list("children", "index", "name", "type", "params", "has_pool", .shape("output"), "error"), "child_count", "last_pool",
+        "last_pool_name", "pool_keeps", .list("pool_body"), "pool_error", "chain_breaks_at", "chain_error", .list("grid_children"), "suggested_cut",
+        "meta_cut", "meta_keeps", "agrees",
+    ]
     public var access: StepAccess { ArchBuilder.access }
 
     public init(options: [String: String]) throws(ParameterError) {}

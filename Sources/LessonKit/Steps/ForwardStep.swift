@@ -8,7 +8,10 @@ public struct ForwardStep: LessonStep {
     public static let title = "Run a batch"
     public static let source = "x, y = data.one_batch(); out = learn.model.eval()(x)"
     public static let options = ["target", "channels", "expect_error"]
-    public static let facts: FactSchema = ["target", .shape("input_shape"), .shape("output_shape"), .list("stages", "name", .shape("shape")), .list("first_row"), "error", "error_location", "error_layer", "probabilities"]
+    public static let facts: FactSchema = [
+        "target", .shape("input_shape"), .shape("output_shape"), .list("stages", "name", .shape("shape")), .list("first_row"), "error",
+        "error_location", "error_layer", "probabilities",
+    ]
     public var access: StepAccess { StepAccess(needs: [target == .body ? Slots.body : Slots.model]) }
 
     enum Target: String { case model, body }
@@ -79,7 +82,8 @@ public struct ForwardStep: LessonStep {
 
     public func markdown(_ f: Facts) -> String {
         if let error = f["error"] {
-            return "The batch \(MD.shape(f["input_shape"])) does not go through. PyTorch stops at \(MD.code(f["error_layer"]?.prose ?? "")):\n\n```text\n\(error.prose)\n```\n"
+            return
+                "The batch \(MD.shape(f["input_shape"])) does not go through. PyTorch stops at \(MD.code(f["error_layer"]?.prose ?? "")):\n\n```text\n\(error.prose)\n```\n"
         }
         var out = "A batch \(MD.shape(f["input_shape"])) goes through the \(f["target"]?.prose ?? "model") in eval mode:\n\n"
         out += MD.table(["after", "shape"], MD.items(f["stages"]).map { [MD.text($0["name"]), MD.code($0["shape"])] })

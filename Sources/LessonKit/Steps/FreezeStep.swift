@@ -7,7 +7,10 @@ public struct FreezeStep: LessonStep {
     public static let title = "Freeze the pretrained part"
     public static let source = "if pretrained: learn.freeze()"
     public static let options = ["to"]
-    public static let facts: FactSchema = ["to", "call", "trainable", "total", "frozen", "batchnorm_trainable", .list("layer_groups", "index", "leaves", "first_leaf", "first_type", "last_type", "params", "trainable", "batchnorm_params"), "skipped"]
+    public static let facts: FactSchema = [
+        "to", "call", "trainable", "total", "frozen", "batchnorm_trainable",
+        .list("layer_groups", "index", "leaves", "first_leaf", "first_type", "last_type", "params", "trainable", "batchnorm_params"), "skipped",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.learn, Slots.layerGroups]) }
 
     /// `freeze_to(to)`; -1 is `freeze()`, 0 is `unfreeze()`.

@@ -19,7 +19,9 @@ public struct ListCopyStep: LessonStep {
         // `list(m.children())` builds a new list; a Swift array of the children is the same kind of copy.
         var layers = body.children
         guard let conv = layers.first as? Conv2d else {
-            throw StepError("list_copy needs a body whose first child is a Conv2d (a resnet's conv1); this one starts with \(layers.first?.typeName ?? "nothing")")
+            throw StepError(
+                "list_copy needs a body whose first child is a Conv2d (a resnet's conv1); this one starts with \(layers.first?.typeName ?? "nothing")"
+            )
         }
         let before = try inChannels(body)
         let g = conv.geometry

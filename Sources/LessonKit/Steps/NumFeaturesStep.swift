@@ -6,7 +6,10 @@ public struct NumFeaturesStep: LessonStep {
     public static let id = "num_features"
     public static let title = "Count the body's features"
     public static let source = "nf = num_features_model(body) * 2"
-    public static let facts: FactSchema = ["features", "nf", "dummy_size", "in_channels", .list("dummy_shapes", "index", "type", .shape("shape")), .list("retries", "size", "error"), "eval_mode"]
+    public static let facts: FactSchema = [
+        "features", "nf", "dummy_size", "in_channels", .list("dummy_shapes", "index", "type", .shape("shape")), .list("retries", "size", "error"),
+        "eval_mode",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.body], makes: [Slots.probe, Slots.nf]) }
 
     public init(options: [String: String]) throws(ParameterError) {}
@@ -31,7 +34,8 @@ public struct NumFeaturesStep: LessonStep {
     }
 
     public func markdown(_ f: Facts) -> String {
-        var out = "A dummy batch \(MD.code("[1, \(f["in_channels"]?.prose ?? "3"), \(f["dummy_size"]?.prose ?? ""), \(f["dummy_size"]?.prose ?? "")]")) "
+        var out =
+            "A dummy batch \(MD.code("[1, \(f["in_channels"]?.prose ?? "3"), \(f["dummy_size"]?.prose ?? ""), \(f["dummy_size"]?.prose ?? "")]")) "
         // 1.0.20's model_sizes passed `new(1, ch_in, 64, 64)` (uninitialised); 1.0.61's dummy_batch draws
         // uniform(-1, 1). Only the shape reaches nf.
         out += "(fastai 1.0.61 draws it from uniform(-1, 1); 1.0.20 left it uninitialised — only its shape matters) "
@@ -39,8 +43,12 @@ public struct NumFeaturesStep: LessonStep {
         out += MD.table(
             ["#", "child", "output shape"],
             MD.items(f["dummy_shapes"]).map { [$0["index"], MD.text($0["type"]), MD.code($0["shape"])] }, right: [0])
-        for r in MD.items(f["retries"]) { out += "\nAt \(r["size"])×\(r["size"]) it failed (\(MD.text(r["error"]))), so fastai 1.0.61 doubled the size (1.0.20 tries 64×64 only, and stops there).\n" }
-        out += "\nThe last output has **\(MD.number(f["features"]))** channels, so `nf` = \(MD.number(f["features"])) × 2 = **\(MD.number(f["nf"]))**. "
+        for r in MD.items(f["retries"]) {
+            out +=
+                "\nAt \(r["size"])×\(r["size"]) it failed (\(MD.text(r["error"]))), so fastai 1.0.61 doubled the size (1.0.20 tries 64×64 only, and stops there).\n"
+        }
+        out +=
+            "\nThe last output has **\(MD.number(f["features"]))** channels, so `nf` = \(MD.number(f["features"])) × 2 = **\(MD.number(f["nf"]))**. "
         out += "The body is now in eval mode: a side effect that stays.\n"
         return out
     }

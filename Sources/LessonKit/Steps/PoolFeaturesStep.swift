@@ -8,7 +8,11 @@ public struct PoolFeaturesStep: LessonStep {
     public static let title = "Pool the features two ways"
     public static let source = "x = body(img); torch.cat([nn.AdaptiveMaxPool2d(1)(x), nn.AdaptiveAvgPool2d(1)(x)], dim=1)"
     public static let options = ["show"]
-    public static let facts: FactSchema = [.shape("body_output"), "features", "grid", "cells", .shape("max_shape"), .shape("avg_shape"), .shape("concat_shape"), "nf", "shown", .list("channels", "channel", "max", "avg", "concat_at", "concat_value", "concat_avg_at", "concat_avg_value"), "max_part_diff", "avg_part_diff", "rank_correlation", "zero_channels", "smallest_ratio", "largest_ratio", .list("ratio_bins", "from", "to", "channels")]
+    public static let facts: FactSchema = [
+        .shape("body_output"), "features", "grid", "cells", .shape("max_shape"), .shape("avg_shape"), .shape("concat_shape"), "nf", "shown",
+        .list("channels", "channel", "max", "avg", "concat_at", "concat_value", "concat_avg_at", "concat_avg_value"), "max_part_diff",
+        "avg_part_diff", "rank_correlation", "zero_channels", "smallest_ratio", "largest_ratio", .list("ratio_bins", "from", "to", "channels"),
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     /// How many channels the tables list.
@@ -66,7 +70,8 @@ public struct PoolFeaturesStep: LessonStep {
 
     public func markdown(_ f: Facts) -> String {
         let features = MD.number(f["features"])
-        var out = "One image goes through the body and comes out as \(MD.shape(f["body_output"])): \(features) feature maps of \(MD.text(f["grid"]?.prose ?? "")) values each.\n\n"
+        var out =
+            "One image goes through the body and comes out as \(MD.shape(f["body_output"])): \(features) feature maps of \(MD.text(f["grid"]?.prose ?? "")) values each.\n\n"
         out += MD.table(
             ["channel", "max (AdaptiveMaxPool2d)", "average (AdaptiveAvgPool2d)"],
             MD.items(f["channels"]).map { [$0["channel"], $0["max"], $0["avg"]] }, right: [0, 1, 2])

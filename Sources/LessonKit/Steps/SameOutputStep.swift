@@ -9,7 +9,10 @@ public struct SameOutputStep: LessonStep {
     public static let id = "same_output"
     public static let title = "Prove nothing changed for RGB"
     public static let source = "(rgb_model(x) - model(torch.cat([x, extra], dim=1))).abs().max()"
-    public static let facts: FactSchema = ["path", .shape("rgb_input"), .shape("input"), "extra_min", "extra_max", .shape("output_shape"), "max_abs_output", "max_abs_diff", "relative_diff", "identical", "extra_effect", "terms_before", "terms_after", "rounding"]
+    public static let facts: FactSchema = [
+        "path", .shape("rgb_input"), .shape("input"), "extra_min", "extra_max", .shape("output_shape"), "max_abs_output", "max_abs_diff",
+        "relative_diff", "identical", "extra_effect", "terms_before", "terms_after", "rounding",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.model, Slots.body, Slots.replacedLayers]) }
 
     /// The extra channels are drawn from uniform(-spread, spread): far outside any image's range.
@@ -81,7 +84,10 @@ public struct SameOutputStep: LessonStep {
             ["first conv", "input", "fourth channel", "output"],
             [
                 ["the old RGB one", MD.shape(f["rgb_input"]), "none", MD.shape(f["output_shape"])],
-                ["the new one", MD.shape(f["input"]), "uniform, \(MD.number(f["extra_min"])) to \(MD.number(f["extra_max"]))", MD.shape(f["output_shape"])],
+                [
+                    "the new one", MD.shape(f["input"]), "uniform, \(MD.number(f["extra_min"])) to \(MD.number(f["extra_max"]))",
+                    MD.shape(f["output_shape"]),
+                ],
                 ["the new one", MD.shape(f["input"]), "zeros", MD.shape(f["output_shape"])],
             ])
         out += "\nLargest |difference| between the two four-channel outputs: **\(MD.number(f["extra_effect"]))**. "

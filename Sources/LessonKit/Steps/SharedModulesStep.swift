@@ -7,7 +7,9 @@ public struct SharedModulesStep: LessonStep {
     public static let title = "Count slots, modules and leaves"
     public static let source = "len(head), len(list(head.children())), len(flatten_model(head))"
     public static let options = ["target"]
-    public static let facts: FactSchema = ["target", "slots", "children", "leaves", .list("leaf_types"), .list("shared", "type", .list("slots")), "shared_count"]
+    public static let facts: FactSchema = [
+        "target", "slots", "children", "leaves", .list("leaf_types"), .list("shared", "type", .list("slots")), "shared_count",
+    ]
     public var access: StepAccess {
         switch target {
         case "body": StepAccess(needs: [Slots.body])

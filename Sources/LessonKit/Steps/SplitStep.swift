@@ -6,7 +6,10 @@ public struct SplitStep: LessonStep {
     public static let id = "split"
     public static let title = "Split into layer groups"
     public static let source = "learn.split(ifnone(split_on, meta['split']))"
-    public static let facts: FactSchema = ["split_on", .list("split_indices"), "leaves", .list("layer_groups", "index", "leaves", "first_leaf", "first_type", "last_type", "params", "trainable", "batchnorm_params"), "groups"]
+    public static let facts: FactSchema = [
+        "split_on", .list("split_indices"), "leaves",
+        .list("layer_groups", "index", "leaves", "first_leaf", "first_type", "last_type", "params", "trainable", "batchnorm_params"), "groups",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.learn, Slots.meta], makes: [Slots.layerGroups]) }
 
     public init(options: [String: String]) throws(ParameterError) {}

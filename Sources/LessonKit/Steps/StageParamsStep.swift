@@ -6,7 +6,10 @@ public struct StageParamsStep: LessonStep {
     public static let id = "stage_params"
     public static let title = "Count parameters stage by stage"
     public static let source = "[(name, sum(p.numel() for p in child.parameters())) for name, child in body.named_children()]"
-    public static let facts: FactSchema = [.list("stages", "index", "type", "blocks", "block_type", "params", "share", .shape("output")), "total", "largest", "largest_params", "largest_share", "last_two_share"]
+    public static let facts: FactSchema = [
+        .list("stages", "index", "type", "blocks", "block_type", "params", "share", .shape("output")), "total", "largest", "largest_params",
+        "largest_share", "last_two_share",
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.body]) }
 
     public init(options: [String: String]) throws(ParameterError) {}

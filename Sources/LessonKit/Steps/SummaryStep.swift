@@ -8,7 +8,10 @@ public struct SummaryStep: LessonStep {
     public static let title = "Summarise the model"
     public static let source = "learn.summary()"
     public static let options = ["depth"]
-    public static let facts: FactSchema = [.list("rows", "path", "type", "depth", .shape("output_shape"), "params", "trainable", .list("groups")), "total", "trainable", .shape("input_shape"), .shape("output_shape")]
+    public static let facts: FactSchema = [
+        .list("rows", "path", "type", "depth", .shape("output_shape"), "params", "trainable", .list("groups")), "total", "trainable",
+        .shape("input_shape"), .shape("output_shape"),
+    ]
     public var access: StepAccess { StepAccess(needs: [Slots.learn]) }
 
     var depth: Int

@@ -17,7 +17,8 @@ public final class MaxPool2d: Module {
 
     public override var extraRepr: String {
         let g = geometry
-        return "kernel_size=\(g.kernel.0), stride=\(g.stride.0), padding=\(g.padding.0), dilation=\(g.dilation.0), ceil_mode=\(g.ceilMode ? "True" : "False")"
+        return
+            "kernel_size=\(g.kernel.0), stride=\(g.stride.0), padding=\(g.padding.0), dilation=\(g.dilation.0), ceil_mode=\(g.ceilMode ? "True" : "False")"
     }
 }
 

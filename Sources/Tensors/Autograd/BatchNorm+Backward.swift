@@ -14,25 +14,25 @@ extension Tensor {
         var dx = needInput ? Tensor.zeros(x.shape) : nil
         x.storage.withUnsafeBufferPointer { xs in
             storage.withUnsafeBufferPointer { gs in
-              sumG.withUnsafeMutableBufferPointer { sgp in
-               sumGX.withUnsafeMutableBufferPointer { sgxp in
-                Parallel.forEach(c, work: n * inner * 4) { ch in
-                    let mean = means[ch], invStd = invStds[ch]
-                    var sg: Double = 0, sgx: Double = 0
-                    for i in 0..<n {
-                        let base = (i * c + ch) * inner
-                        for j in 0..<inner {
-                            let gv = gs[base + j]
-                            sg += Double(gv)
-                            sgx += Double(gv) * Double((xs[base + j] - mean) * invStd)
+                sumG.withUnsafeMutableBufferPointer { sgp in
+                    sumGX.withUnsafeMutableBufferPointer { sgxp in
+                        Parallel.forEach(c, work: n * inner * 4) { ch in
+                            let mean = means[ch], invStd = invStds[ch]
+                            var sg: Double = 0, sgx: Double = 0
+                            for i in 0..<n {
+                                let base = (i * c + ch) * inner
+                                for j in 0..<inner {
+                                    let gv = gs[base + j]
+                                    sg += Double(gv)
+                                    sgx += Double(gv) * Double((xs[base + j] - mean) * invStd)
+                                }
+                            }
+                            // (Each channel writes only its own slots.)
+                            sgp[ch] = sg
+                            sgxp[ch] = sgx
                         }
                     }
-                    // (Each channel writes only its own slots.)
-                    sgp[ch] = sg
-                    sgxp[ch] = sgx
                 }
-               }
-              }
             }
         }
         if var out = dx {

@@ -22,7 +22,8 @@ extension Tensor {
             return scatterPlanes(input: x, inputShape: inputShape) { plane, r, q in
                 let rows = (r * h / oh)..<(((r + 1) * h + oh - 1) / oh)
                 let cols = (q * w / ow)..<(((q + 1) * w + ow - 1) / ow)
-                return Self.argmax(plane!, w, stride(from: rows.lowerBound, to: rows.upperBound, by: 1), stride(from: cols.lowerBound, to: cols.upperBound, by: 1))
+                return Self.argmax(
+                    plane!, w, stride(from: rows.lowerBound, to: rows.upperBound, by: 1), stride(from: cols.lowerBound, to: cols.upperBound, by: 1))
             }
         }
         return spreadPlanes(inputShape: inputShape) { r, q in

@@ -66,7 +66,9 @@ public final class Tape: @unchecked Sendable {
         }
         let first = seed ?? Tensor.ones(loss.shape)
         guard first.shape == loss.shape else {
-            throw TensorError("Mismatch in shape: grad_output[0] has a shape of \(Tensor.describe(first.shape)) and output[0] has a shape of \(Tensor.describe(loss.shape))")
+            throw TensorError(
+                "Mismatch in shape: grad_output[0] has a shape of \(Tensor.describe(first.shape)) and output[0] has a shape of \(Tensor.describe(loss.shape))"
+            )
         }
         var gradients: [Int: Tensor] = [start: first.detached()]
         for index in stride(from: start, through: 0, by: -1) {

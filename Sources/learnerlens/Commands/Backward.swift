@@ -1,8 +1,8 @@
 import ArgumentParser
 import Fastai
-import Rendering
 import Foundation
 import NN
+import Rendering
 import Tensors
 
 /// `learnerlens backward`: one training step's gradients for a stored batch, so anyone can

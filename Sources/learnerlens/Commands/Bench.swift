@@ -117,7 +117,8 @@ struct Bench: ParsableCommand {
         let median = Self.median(times)
         let report = ConvBenchReport(
             batch: batch, channels: channels, outChannels: oc, size: size, kernel: kernel, stride: stride,
-            algorithm: chosen.description, threads: ExecutionOptions.current.threads, blas: GEMM.configuration(of: blas), medianMs: median, minMs: times.min() ?? 0,
+            algorithm: chosen.description, threads: ExecutionOptions.current.threads, blas: GEMM.configuration(of: blas), medianMs: median,
+            minMs: times.min() ?? 0,
             gflops: flops / (median / 1000) / 1e9, maxRelativeError: y.maxRelativeDifference(from: reference))
         switch format {
         case .json: print(Format.json(report))
@@ -158,7 +159,8 @@ struct Bench: ParsableCommand {
             var stageTimes: [StageTime] = []
             if stages {
                 let children = body.children
-                let groups = [("stem", Sequential(Array(children.prefix(4))))]
+                let groups =
+                    [("stem", Sequential(Array(children.prefix(4))))]
                     + children.dropFirst(4).enumerated().map { ("layer\($0.offset + 1)", $0.element) }
                 var h = x
                 for (name, part) in groups {
@@ -198,8 +200,12 @@ struct BenchReport: Encodable {
     var stages: [StageTime]?
     enum CodingKeys: String, CodingKey {
         case arch, batch, size, iterations, threads, gflops, blas, path, stages
-        case medianMs = "median_ms", minMs = "min_ms", gflopPerImage = "gflop_per_image", peakRssMb = "peak_rss_mb"
-        case maxRelativeError = "max_rel_error", timesMs = "times_ms"
+        case medianMs = "median_ms"
+        case minMs = "min_ms"
+        case gflopPerImage = "gflop_per_image"
+        case peakRssMb = "peak_rss_mb"
+        case maxRelativeError = "max_rel_error"
+        case timesMs = "times_ms"
     }
 }
 
@@ -216,7 +222,10 @@ struct ConvBenchReport: Encodable {
     var algorithm: String, threads: Int, blas: String, medianMs: Double, minMs: Double, gflops: Double, maxRelativeError: Float
     enum CodingKeys: String, CodingKey {
         case batch, channels, size, kernel, stride, algorithm, threads, blas, gflops
-        case outChannels = "out_channels", medianMs = "median_ms", minMs = "min_ms", maxRelativeError = "max_rel_error"
+        case outChannels = "out_channels"
+        case medianMs = "median_ms"
+        case minMs = "min_ms"
+        case maxRelativeError = "max_rel_error"
     }
 }
 

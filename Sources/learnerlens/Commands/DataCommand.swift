@@ -206,7 +206,9 @@ struct DataCommand: ParsableCommand {
             let picture = try ImageGrid.picture(of: shown.images, normalization: bunch.valid.normalization, columns: columns)
             try ImageFile.writePNG(picture, to: file)
             let titles = shown.labels.map { bunch.classes[$0] }
-            Console.note("\(shown.labels.count) \(transforms ? "augmented training" : "validation") images, \(columns) per row, written to \(file); labels row by row: \(titles.joined(separator: ", "))")
+            Console.note(
+                "\(shown.labels.count) \(transforms ? "augmented training" : "validation") images, \(columns) per row, written to \(file); labels row by row: \(titles.joined(separator: ", "))"
+            )
         }
     }
 }

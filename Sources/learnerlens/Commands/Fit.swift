@@ -104,7 +104,9 @@ struct Fit: ParsableCommand {
             let lookup = pretrained ? PretrainedWeights.locate(archValue, explicit: weights.map { URL(fileURLWithPath: $0) }) : nil
             if let lookup, lookup.file == nil {
                 if let weights { throw CLIError("--weights \(weights): no such readable file") }
-                Console.note("no pretrained weights for \(arch) (looked in \(lookup.searched.joined(separator: ", "))): the body starts from random weights and is still frozen, as fastai's create_cnn(pretrained=True) does; use --no-pretrained to train it")
+                Console.note(
+                    "no pretrained weights for \(arch) (looked in \(lookup.searched.joined(separator: ", "))): the body starts from random weights and is still frozen, as fastai's create_cnn(pretrained=True) does; use --no-pretrained to train it"
+                )
             }
             let build = try createCNN(
                 data: DataBunch(classes: FashionMNIST.classNames, source: "Fashion-MNIST"), arch: archValue, pretrained: pretrained,
@@ -124,7 +126,8 @@ struct Fit: ParsableCommand {
                     bar.clear()
                     if format == .text {
                         Output.write(
-                            table.row(epoch: row.epoch, trainLoss: row.trainLoss, validLoss: row.validLoss, metrics: row.metrics, seconds: row.seconds)
+                            table.row(
+                                epoch: row.epoch, trainLoss: row.trainLoss, validLoss: row.validLoss, metrics: row.metrics, seconds: row.seconds)
                                 + "\n")
                     }
                 default: bar.update(event)
@@ -138,7 +141,8 @@ struct Fit: ParsableCommand {
                     arch: arch, epochs: epochs, lr: maxLR.description, batchSize: bs, size: size,
                     trainImages: fashion.train.count, validImages: fashion.valid.count,
                     rows: stats.map {
-                        FitReport.Row(epoch: $0.epoch, trainLoss: $0.trainLoss, validLoss: $0.validLoss, errorRate: $0.metrics.first, seconds: $0.seconds)
+                        FitReport.Row(
+                            epoch: $0.epoch, trainLoss: $0.trainLoss, validLoss: $0.validLoss, errorRate: $0.metrics.first, seconds: $0.seconds)
                     }, lrs: r.lrs, moms: r.moms, losses: r.losses)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
@@ -159,7 +163,9 @@ struct FitReport: Encodable {
         var seconds: Double
         enum CodingKeys: String, CodingKey {
             case epoch, seconds
-            case trainLoss = "train_loss", validLoss = "valid_loss", errorRate = "error_rate"
+            case trainLoss = "train_loss"
+            case validLoss = "valid_loss"
+            case errorRate = "error_rate"
         }
     }
     var arch: String
@@ -175,7 +181,9 @@ struct FitReport: Encodable {
     var losses: [Float]
     enum CodingKeys: String, CodingKey {
         case arch, epochs, lr, size, rows, lrs, moms, losses
-        case batchSize = "bs", trainImages = "train_images", validImages = "valid_images"
+        case batchSize = "bs"
+        case trainImages = "train_images"
+        case validImages = "valid_images"
     }
 }
 
@@ -205,7 +213,8 @@ final class ProgressBar {
             let eta = batch > 0 ? elapsed / Double(batch) * Double(total - batch) : 0
             let width = 30, filled = total > 0 ? width * batch / total : 0
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let text = "epoch \(epoch + 1)/\(epochs) \(bar) \(batch)/\(total) [\(StatsTable.formatTime(elapsed))<\(StatsTable.formatTime(eta))] loss \(String(format: "%.4f", loss))"
+            let text =
+                "epoch \(epoch + 1)/\(epochs) \(bar) \(batch)/\(total) [\(StatsTable.formatTime(elapsed))<\(StatsTable.formatTime(eta))] loss \(String(format: "%.4f", loss))"
             FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
         case .validating(let epoch):
             FileHandle.standardError.write(Data("\r\u{1B}[Kepoch \(epoch + 1)/\(epochs): validating…".utf8))

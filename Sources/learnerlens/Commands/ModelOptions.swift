@@ -12,7 +12,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Number of classes (data.c). Default: the 37 pet breeds.")
     var classes: Int = 37
 
-    @Option(parsing: .unconditional, help: "Where to cut the pretrained model: an integer (Python slice end), none (the arch's meta, the default) or pool (before the last child with a pool layer) — as a lesson's `cut:`.")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Where to cut the pretrained model: an integer (Python slice end), none (the arch's meta, the default) or pool (before the last child with a pool layer) — as a lesson's `cut:`."
+    )
     var cut: String?
 
     @Option(help: "Hidden sizes of the head, comma-separated (e.g. 512,256).")
@@ -24,7 +28,10 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Skip pretrained weights (and freezing).")
     var noPretrained = false
 
-    @Option(help: "Pretrained weights (.safetensors or a torch.save .pth). Default: $LEARNERLENS_WEIGHTS, ~/.cache/learnerlens/weights/<arch>.safetensors, then torchvision's hub/checkpoints/<arch>-<hash>.pth (see `learnerlens weights`).")
+    @Option(
+        help:
+            "Pretrained weights (.safetensors or a torch.save .pth). Default: $LEARNERLENS_WEIGHTS, ~/.cache/learnerlens/weights/<arch>.safetensors, then torchvision's hub/checkpoints/<arch>-<hash>.pth (see `learnerlens weights`)."
+    )
     var weights: String?
 
     @Option(help: "Input channels; other than 3 adapts the first conv as fastai v2 does.")

@@ -84,7 +84,8 @@ struct Weights: ParsableCommand {
     /// `learnerlens weights import FILE [--arch A]`.
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a .pth or .safetensors file against an architecture and copy it into ~/.cache/learnerlens/weights as <arch>.safetensors.")
+            abstract: "Check a .pth or .safetensors file against an architecture and copy it into ~/.cache/learnerlens/weights as <arch>.safetensors."
+        )
 
         @Argument(help: "The weights file: a torch.save state dict (.pth) or safetensors.")
         var file: String
@@ -127,11 +128,15 @@ struct Weights: ParsableCommand {
                     for name in archive.names {
                         let t = archive.tensors[name]!
                         let dtype = archive.dtypes[name]?.rawValue ?? "F32"
-                        print("\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(dtype.padding(toLength: 4, withPad: " ", startingAt: 0))  \(t.shape)")
+                        print(
+                            "\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(dtype.padding(toLength: 4, withPad: " ", startingAt: 0))  \(t.shape)"
+                        )
                     }
                     let elements = archive.tensors.values.reduce(0) { $0 + $1.count }
                     let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                    print("\(archive.names.count) tensors, \(elements) elements (\(archive.metadata["format"] ?? "safetensors")); read in \(String(format: "%.1f", ms)) ms")
+                    print(
+                        "\(archive.names.count) tensors, \(elements) elements (\(archive.metadata["format"] ?? "safetensors")); read in \(String(format: "%.1f", ms)) ms"
+                    )
                 }
             }
         }
