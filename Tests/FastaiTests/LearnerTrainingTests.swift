@@ -59,6 +59,33 @@ import Testing
         #expect(unfrozen.parameters.count == build.model.parameters.count)
     }
 
+    /// `lr_find`: the exponential schedule batch by batch, no validation, stopped by fastai's rule,
+    /// and the weights, batch-norm statistics and optimizer exactly as they were before.
+    @Test func lrFindRecordsTheScheduleAndPutsEverythingBack() throws {
+        let build = try createCNN(data: try DataBunch(classCount: 2), arch: .resnet18, pretrained: false, seed: 5)
+        let learner = build.learner
+        var data = try Self.toyData()
+        let before = build.model.stateDict().map { ($0.name, $0.tensor) }
+        var validations = 0
+        let result = try learner.lrFind(data: &data, startLR: 1e-5, endLR: 10, numIt: 20) { event in
+            if case .validating = event { validations += 1 }
+        }
+        let planned = try LRFinder(startLR: 1e-5, endLR: 10, numIt: 20).plannedLRs
+        #expect(result.lrs.count >= 1 && result.lrs.count <= 20)
+        #expect(result.lrs == Array(planned.prefix(result.lrs.count)))
+        #expect(result.losses.count == result.lrs.count)
+        #expect(result.stopIteration == result.lrs.count - 1)
+        #expect(validations == 0)
+        // Stopped early only when the smoothed loss passed 4× the best so far (or the 20 batches ran).
+        if result.lrs.count < 20, let last = result.losses.last {
+            #expect(last > 4 * (result.losses.dropLast().min() ?? last) || last.isNaN)
+        }
+        let after = Dictionary(uniqueKeysWithValues: build.model.stateDict().map { ($0.name, $0.tensor) })
+        #expect(before.allSatisfy { after[$0.0] == $0.1 }, "lr_find must put every weight and statistic back")
+        #expect(learner.optimizer == nil)
+        if result.lrs.count >= 17 { #expect(result.suggestion != nil) } else { #expect(result.suggestionProblem != nil) }
+    }
+
     @Test func fitOneCycleRecordsTheScheduleAndLearns() throws {
         let build = try createCNN(data: try DataBunch(classCount: 2), arch: .resnet18, pretrained: false, seed: 5)
         let learner = build.learner

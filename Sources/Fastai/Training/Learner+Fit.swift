@@ -30,10 +30,12 @@ extension Learner {
         return stats
     }
 
-    /// The loop: `hyper(i)` gives batch i's per-group rates and momentum (nil: unchanged).
-    private func run(
+    /// The loop: `hyper(i)` gives batch i's per-group rates and momentum (nil: unchanged);
+    /// `stop(i, smoothLoss)`, asked after batch i, ends the run early (lr_find's callback), and
+    /// `skipValidate` leaves out the validation after each epoch (lr_find's `skip_validate`).
+    func run(
         epochs: Int, lr: LearningRate, wd: Double?, data: inout TrainingData, progress: (TrainingEvent) -> Void,
-        hyper: (Int) -> ([Double], Double?)
+        skipValidate: Bool = false, stop: (Int, Float) -> Bool = { _, _ in false }, hyper: (Int) -> ([Double], Double?)
     ) throws -> [EpochStats] {
         guard epochs >= 1 else { throw TrainingError("the number of epochs must be at least 1, got \(epochs)") }
         let wd = wd ?? self.wd
@@ -46,11 +48,13 @@ extension Learner {
         var smoother = SmoothenValue()
         var stats: [EpochStats] = []
         var iteration = 0
+        var stopped = false
         defer { optimizer = opt }
         for epoch in 0..<epochs {
             let start = Date()
             model.train()
             let batches = data.train.epoch()
+            var done = 0
             for (b, indices) in batches.enumerated() {
                 let (groupLRs, mom) = hyper(iteration)
                 opt.adam.lr = groupLRs
@@ -66,16 +70,27 @@ extension Learner {
                 recorder.recordBatch(lrs: groupLRs, mom: opt.adam.mom.last ?? 0, smoothLoss: smoother.smooth)
                 try opt.step()
                 opt.zeroGrad()
+                let stopping = stop(iteration, smoother.smooth)
                 iteration += 1
                 progress(.batch(epoch: epoch, batch: b + 1, of: batches.count, smoothLoss: smoother.smooth))
+                done = b + 1
+                if stopping {
+                    stopped = true
+                    break
+                }
             }
-            progress(.validating(epoch: epoch))
-            let (validLoss, metrics) = try validate(data.valid)
-            recorder.recordEpoch(batches: batches.count, validLoss: validLoss, metrics: metrics)
+            var validLoss: Float?
+            var metrics: [Float] = []
+            if !skipValidate {
+                progress(.validating(epoch: epoch))
+                (validLoss, metrics) = try validate(data.valid)
+            }
+            recorder.recordEpoch(batches: done, validLoss: validLoss, metrics: metrics)
             let row = EpochStats(
                 epoch: epoch, trainLoss: smoother.smooth, validLoss: validLoss, metrics: metrics, seconds: Date().timeIntervalSince(start))
             stats.append(row)
             progress(.epoch(row))
+            if stopped { break }
         }
         return stats
     }

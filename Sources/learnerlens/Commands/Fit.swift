@@ -19,8 +19,7 @@ struct Fit: ParsableCommand {
             not weights were found.
             """)
 
-    @Option(help: "Architecture: \(Architecture.knownNames).")
-    var arch: String = "resnet18"
+    @OptionGroup var setup: LearnerSetup
 
     @Option(help: "Epochs (fit_one_cycle's cyc_len).")
     var epochs: Int = 1
@@ -31,32 +30,8 @@ struct Fit: ParsableCommand {
     @Option(help: "Weight decay (fastai's default 1e-2).")
     var wd: Double = 1e-2
 
-    @Option(help: "Batch size.")
-    var bs: Int = 64
-
-    @Option(help: "Image side (28 = the images' own size; down to 14).")
-    var size: Int = 28
-
-    @Option(help: "Use only the first N training images.")
-    var trainSubset: Int?
-
-    @Option(help: "Use only the first N test images for validation.")
-    var validSubset: Int?
-
-    @Flag(inversion: .prefixedNo, help: "Start from pretrained weights and freeze the body (fastai's default).")
-    var pretrained = true
-
-    @Option(help: "Pretrained weights (.safetensors). Default: $LEARNERLENS_WEIGHTS, then ~/.cache/learnerlens/weights/<arch>.safetensors.")
-    var weights: String?
-
-    @Option(help: "Seed for initialisation and shuffling.")
-    var seed: UInt64 = 42
-
     @Option(help: "Write the trained model's state dict here (safetensors).")
     var save: String?
-
-    @Option(help: "Folder holding Fashion-MNIST's four .gz files.")
-    var dataDir: String = FashionMNIST.defaultDirectory
 
     @Option(help: "Output: text (fastai's table) or json (rows plus the recorder's lrs, moms and losses).")
     var format: FitFormat = .text
@@ -83,40 +58,18 @@ struct Fit: ParsableCommand {
     }
 
     func validate() throws {
-        guard Architecture(rawValue: arch) != nil else { throw ValidationError("unknown arch '\(arch)'; known: \(Architecture.knownNames)") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if bs < 1 { throw ValidationError("--bs must be at least 1, got \(bs)") }
         if !(wd >= 0 && wd.isFinite) { throw ValidationError("--wd must be a non-negative number, got \(wd)") }
-        for (name, n) in [("--train-subset", trainSubset), ("--valid-subset", validSubset)] {
-            if let n, n < 1 { throw ValidationError("\(name) must be at least 1, got \(n)") }
-        }
         _ = try parsedLR()
     }
 
     func run() throws {
         try reportingErrors {
-            guard let archValue = Architecture(rawValue: arch) else {
-                throw ValidationError("unknown arch '\(arch)'; known: \(Architecture.knownNames)")
-            }
             let maxLR = try parsedLR()
             if let save { try FileChecks.writable(save, option: "--save") }
-            let fashion = try FashionMNIST(directory: dataDir, trainSubset: trainSubset, validSubset: validSubset)
-            let lookup = pretrained ? PretrainedWeights.locate(archValue, explicit: weights.map { URL(fileURLWithPath: $0) }) : nil
-            if let lookup, lookup.file == nil {
-                if let weights { throw CLIError("--weights \(weights): no such readable file") }
-                Console.note(
-                    "no pretrained weights for \(arch) (looked in \(lookup.searched.joined(separator: ", "))): the body starts from random weights and is still frozen, as fastai's create_cnn(pretrained=True) does; use --no-pretrained to train it"
-                )
-            }
-            let build = try createCNN(
-                data: DataBunch(classes: FashionMNIST.classNames, source: "Fashion-MNIST"), arch: archValue, pretrained: pretrained,
-                weights: lookup, seed: seed)
+            let (build, fashion, learnerData) = try setup.make()
             let learner = build.learner
-            var data = TrainingData(
-                train: try ImageLoader(
-                    images: fashion.train, batchSize: bs, shuffle: true, dropLast: true, size: size, normalization: .imagenet, seed: seed),
-                valid: try ImageLoader(
-                    images: fashion.valid, batchSize: bs, shuffle: false, dropLast: false, size: size, normalization: .imagenet))
+            var data = learnerData
             let table = StatsTable(metricNames: learner.metrics)
             let bar = ProgressBar(enabled: format == .text && isatty(STDERR_FILENO) == 1, epochs: epochs)
             if format == .text { Output.write(table.header + "\n") }
@@ -138,7 +91,7 @@ struct Fit: ParsableCommand {
             if format == .json {
                 let r = learner.recorder
                 let report = FitReport(
-                    arch: arch, epochs: epochs, lr: maxLR.description, batchSize: bs, size: size,
+                    arch: setup.arch, epochs: epochs, lr: maxLR.description, batchSize: setup.bs, size: setup.size,
                     trainImages: fashion.train.count, validImages: fashion.valid.count,
                     rows: stats.map {
                         FitReport.Row(
