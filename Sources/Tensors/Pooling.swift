@@ -85,17 +85,11 @@ extension Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
         let shape = x.shape
         return x.mapPlanes(oh: oh, ow: ow) { plane, r, q in
-            var h0 = r * g.stride.0 - g.padding.0, w0 = q * g.stride.1 - g.padding.1
-            var h1 = min(h0 + g.kernel.0, h + g.padding.0), w1 = min(w0 + g.kernel.1, w + g.padding.1)
-            let poolSize = (h1 - h0) * (w1 - w0)
-            h0 = max(h0, 0)
-            w0 = max(w0, 0)
-            h1 = min(h1, h)
-            w1 = min(w1, w)
-            if h0 >= h1 || w0 >= w1 { return 0 }
+            let (rows, columns, divisor) = g.averageWindow(r, q, h: h, w: w, countIncludePad: countIncludePad)
+            if rows.isEmpty || columns.isEmpty { return 0 }
             var sum: Float = 0
-            for ih in h0..<h1 { for iw in w0..<w1 { sum += plane[ih * w + iw] } }
-            return sum / Float(countIncludePad ? poolSize : (h1 - h0) * (w1 - w0))
+            for ih in rows { for iw in columns { sum += plane[ih * w + iw] } }
+            return sum / divisor
         }.recorded(from: [x]) { grad, _ in [grad.avgPoolBackward(inputShape: shape, g, countIncludePad: countIncludePad)] }
     }
 
@@ -198,5 +192,19 @@ extension Tensor {
             }
         }
         return out
+    }
+}
+
+extension PoolGeometry {
+    /// Average pooling's window for output (r, q) of an h×w plane, clipped to the input, and its
+    /// divisor: PyTorch counts the padded window (clipped to the padded input, so a ceil-mode window
+    /// hanging past it counts less) with `count_include_pad`, the real positions without. The forward
+    /// pass and its backward both use it.
+    func averageWindow(_ r: Int, _ q: Int, h: Int, w: Int, countIncludePad: Bool) -> (rows: Range<Int>, columns: Range<Int>, divisor: Float) {
+        let h0 = r * stride.0 - padding.0, w0 = q * stride.1 - padding.1
+        let h1 = min(h0 + kernel.0, h + padding.0), w1 = min(w0 + kernel.1, w + padding.1)
+        let padded = (h1 - h0) * (w1 - w0)
+        let rows = max(h0, 0)..<max(max(h0, 0), min(h1, h)), columns = max(w0, 0)..<max(max(w0, 0), min(w1, w))
+        return (rows, columns, Float(countIncludePad ? padded : rows.count * columns.count))
     }
 }

@@ -159,13 +159,7 @@ public final class ZipArchive {
             throw ZipError(file: file, "cannot open entry '\(name)': \(String(cString: zip_strerror(archive)))")
         }
         defer { zip_fclose(f) }
-        var done = 0
-        while done < size {
-            let n = zip_fread(f, destination.baseAddress! + done, UInt64(size - done))
-            if n < 0 { throw ZipError(file: file, "entry '\(name)': \(Self.readMessage(f))") }
-            if n == 0 { throw ZipError(file: file, "entry '\(name)' ends after \(done) of its \(size) bytes (truncated file?)") }
-            done += Int(n)
-        }
+        try readFully(f, name: name, size: size, into: destination)
         // libzip compares the CRC when a read reaches the end of the data: ask for one more byte.
         var extra: UInt8 = 0
         let n = zip_fread(f, &extra, 1)
@@ -179,6 +173,11 @@ public final class ZipArchive {
             throw ZipError(file: file, "cannot open entry '\(name)': \(String(cString: zip_strerror(archive)))")
         }
         defer { zip_fclose(f) }
+        try readFully(f, name: name, size: size, into: destination)
+    }
+
+    /// Reads `size` bytes of an open entry into `destination`, naming a short or failed read.
+    private func readFully(_ f: OpaquePointer, name: String, size: Int, into destination: UnsafeMutableRawBufferPointer) throws(ZipError) {
         var done = 0
         while done < size {
             let n = zip_fread(f, destination.baseAddress! + done, UInt64(size - done))

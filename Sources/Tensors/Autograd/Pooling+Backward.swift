@@ -37,15 +37,9 @@ extension Tensor {
     func avgPoolBackward(inputShape: [Int], _ g: PoolGeometry, countIncludePad: Bool) -> Tensor {
         let (h, w) = (inputShape[2], inputShape[3])
         return spreadPlanes(inputShape: inputShape) { r, q in
-            var h0 = r * g.stride.0 - g.padding.0, w0 = q * g.stride.1 - g.padding.1
-            var h1 = min(h0 + g.kernel.0, h + g.padding.0), w1 = min(w0 + g.kernel.1, w + g.padding.1)
-            let poolSize = (h1 - h0) * (w1 - w0)
-            h0 = max(h0, 0)
-            w0 = max(w0, 0)
-            h1 = min(h1, h)
-            w1 = min(w1, w)
-            if h0 >= h1 || w0 >= w1 { return (0..<0, 0..<0, 1) }
-            return (h0..<h1, w0..<w1, Float(countIncludePad ? poolSize : (h1 - h0) * (w1 - w0)))
+            let window = g.averageWindow(r, q, h: h, w: w, countIncludePad: countIncludePad)
+            if window.rows.isEmpty || window.columns.isEmpty { return (0..<0, 0..<0, 1) }
+            return window
         }
     }
 

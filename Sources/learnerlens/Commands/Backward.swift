@@ -48,15 +48,9 @@ struct Backward: ParsableCommand {
             try FileChecks.readable(targets, option: "--targets")
             try FileChecks.writable(output, option: "--output")
             let weightsURL = URL(fileURLWithPath: model.weights ?? "")
-            let state = try SafetensorsArchive.read(contentsOf: weightsURL)
-            let inputs = try SafetensorsArchive.read(contentsOf: URL(fileURLWithPath: input))
-            guard let x = inputs.tensors[inputKey] else {
-                throw CLIError("\(input): no tensor named '\(inputKey)' (found: \(inputs.names.joined(separator: ", ")))")
-            }
-            let targetFile = try SafetensorsArchive.read(contentsOf: URL(fileURLWithPath: targets))
-            guard let t = targetFile.tensors[targetsKey] else {
-                throw CLIError("\(targets): no tensor named '\(targetsKey)' (found: \(targetFile.names.joined(separator: ", ")))")
-            }
+            let state = try PretrainedWeights.readStateDict(weightsURL, arch: nil)
+            let x = try StoredTensor.read(input, key: inputKey)
+            let t = try StoredTensor.read(targets, key: targetsKey)
             guard t.rank == 1, t.count == x.shape.first else {
                 throw CLIError(
                     "\(targets): '\(targetsKey)' must be one class index per image: shape [\(x.shape.first ?? 0)], got \(Format.shape(t.shape))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LessonKit
+import Tensors
 
 /// Runs a command body; any error becomes `error: …` on standard error and exit code 1.
 func reportingErrors(_ body: () throws -> Void) throws {
@@ -32,5 +33,16 @@ enum Console {
 enum Settings {
     static func overrides(_ settings: [String]) throws -> [(String, String)] {
         do { return try LessonParameters.overrides(settings) } catch { throw ValidationError(error.message) }
+    }
+}
+
+/// A tensor given on the command line as a safetensors file and a key (`forward`, `backward`).
+enum StoredTensor {
+    static func read(_ path: String, key: String) throws -> Tensor {
+        let archive = try SafetensorsArchive.read(contentsOf: URL(fileURLWithPath: path))
+        guard let t = archive.tensors[key] else {
+            throw CLIError("\(path): no tensor named '\(key)' (found: \(archive.names.joined(separator: ", ")))")
+        }
+        return t
     }
 }

@@ -45,10 +45,7 @@ struct Forward: ParsableCommand {
             let arch = try model.architecture()
             let weightsURL = URL(fileURLWithPath: model.weights ?? "")
             let state = try PretrainedWeights.readStateDict(weightsURL, arch: nil)
-            let inputs = try SafetensorsArchive.read(contentsOf: URL(fileURLWithPath: input))
-            guard let x = inputs.tensors[inputKey] else {
-                throw CLIError("\(input): no tensor named '\(inputKey)' (found: \(inputs.names.joined(separator: ", ")))")
-            }
+            let x = try StoredTensor.read(input, key: inputKey)
             let net: Module
             if createCnn {
                 net = try model.build(loadingPretrained: false).model
