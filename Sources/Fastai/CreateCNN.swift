@@ -15,17 +15,21 @@ public struct CNNBuild {
     public var pretrainedLoaded: Bool
     public var firstLayerChange: FirstLayerChange?
     public var initialized: [InitializedLayer]
+    /// The whole torchvision model the body was cut from, and where its weights came from.
+    public var architecture: LoadedArchitecture
     public var model: Module { learner.model }
 }
 
 /// `create_cnn(data, arch, cut, pretrained, lin_ftrs, ps, custom_head, split_on, classification)`,
 /// line by line in fastai v1's order. `pretrained` loads torchvision weights when a file is found
 /// and freezes either way, as fastai does; `inChannels` ≠ 3 adapts the first conv (fastai v2's
-/// `n_in`) before the body is cut.
+/// `n_in`) before the body is cut. `initHead: false` leaves out line 9 (`apply_init`), so the head
+/// keeps PyTorch's default initialisation — for showing what that line is for.
 public func createCNN(
     data: DataBunch, arch: Architecture, cut: Cut? = nil, pretrained: Bool = true, linFtrs: [Int]? = nil,
     ps: DropoutSpec = .single(0.5), customHead: Module? = nil, splitOn: [ModulePath]? = nil,
-    classification: Bool = true, inChannels: Int = 3, weights: PretrainedWeights? = nil, seed: UInt64 = 42
+    classification: Bool = true, inChannels: Int = 3, weights: PretrainedWeights? = nil, seed: UInt64 = 42,
+    initHead: Bool = true
 ) throws -> CNNBuild {
     guard classification else {
         throw FastaiError("Regression CNN not implemented yet, bug us on the forums if you want this!")
@@ -42,9 +46,9 @@ public func createCNN(
     let learner = try Learner(data: data, model: model, metrics: ["error_rate"])  // 6
     try learner.split(splitOn ?? meta.split)  // 7
     if pretrained { try learner.freeze() }  // 8
-    let initialized = applyInit(head, generator: &generator)  // 9
+    let initialized = initHead ? applyInit(head, generator: &generator) : []  // 9
     return CNNBuild(
         learner: learner, arch: arch, meta: meta, cut: built.cut, body: body, probe: probe, nf: nf, head: head,
         weights: built.full.weights, pretrainedLoaded: built.full.loaded, firstLayerChange: built.firstLayerChange,
-        initialized: initialized)
+        initialized: initialized, architecture: built.full)
 }

@@ -1202,5 +1202,311 @@ since 1.0.35), and `n_in`: before cutting, it replaces the first convolution by 
 {{n_in.params_added}} parameters, to {{n_in.params_after}}. Lesson four takes this rule apart, and
 proves that it leaves the model's answers for RGB images as they were.
 """#),
+        ("09-fit-the-frozen-learner.md", #"""
+---
+title: Fit the frozen learner
+summary: learn.fit_one_cycle for real on Fashion-MNIST — fastai's table row by row, the one-cycle schedule each layer group followed, and proof that freezing kept the body's weights bit-identical while train_bn let its BatchNorm layers learn.
+arch: resnet18
+image_size: 28
+batch_size: 32
+seed: 42
+data: fashion-mnist
+train_subset: 1024
+valid_subset: 512
+epochs: 2
+fastai_version: 1.0.20
+---
+
+# Fit the frozen learner
+
+Everything `create_cnn` did — the layer groups from `split`, `freeze` with `train_bn`, the
+kaiming-initialised head, the dropout — was for this moment. The forum post ends with "from then
+we use this learner to fit the dataset and make predictions". This lesson fits, for real, and
+watches what each of those choices does while it trains.
+
+The images are Fashion-MNIST, ten kinds of clothing, because Debian ships them (the
+`dataset-fashion-mnist` package) and they train in seconds. Point the lesson at more with
+`--set train_subset=all --set epochs=4`.
+
+```python
+#| step: training_data
+data = ImageDataBunch.from_folder(path, ds_tfms=None, size=28, bs=32).normalize(imagenet_stats)
+```
+
+```python
+#| step: create_cnn
+learn = create_cnn(data, models.resnet18, metrics=error_rate)
+```
+
+## One cycle
+
+```python
+#| step: fit_one_cycle
+learn.fit_one_cycle(2)
+```
+
+After {{fit_one_cycle.batches}} batches the model gets an error rate of
+{{fit_one_cycle.error_rate}} on the {{training_data.valid_count}} validation images. With
+{{training_data.c}} classes, guessing would give 0.9.
+
+`fit_one_cycle` with no `max_lr` uses fastai's default `slice(3e-3)`. A slice with only a stop
+gives the last layer group (the head) that rate and every other group a tenth of it: the table
+shows each group's peak. Within each group the rate climbs from a 25th of its peak
+({{fit_one_cycle.start_lr}} for the head) to the peak ({{fit_one_cycle.peak_lr}}, reached at batch
+{{fit_one_cycle.peak_batch}}, 30% of the way), then falls along a cosine to
+{{fit_one_cycle.final_lr}}. Momentum does the opposite: it starts at {{fit_one_cycle.first_mom}},
+drops to {{fit_one_cycle.lowest_mom}} while the rate is high, and climbs back.
+
+## What moved, and what did not
+
+{{fit_one_cycle.frozen_identical}} of {{fit_one_cycle.frozen_params}} frozen parameters are
+bit-for-bit what they were before training: a frozen layer gets no gradient, and the optimizer
+never touches it.
+
+But look at the frozen groups' rows. Their BatchNorm layers changed: {{fit_one_cycle.batchnorm_frozen_changed}}
+BatchNorm weights and biases in frozen groups moved. This is `train_bn=True`, fastai's default:
+`freeze` leaves the BatchNorm layers of frozen groups trainable, since new data has new statistics.
+And the running statistics of {{fit_one_cycle.stats_changed}} BatchNorm layers changed as well —
+whether a layer is frozen or not, a BatchNorm layer in training mode updates its running mean and
+variance on every batch.
+
+The charts show the schedule the Recorder recorded: `plot_lr` for each layer group, the momentum,
+and `plot_losses`.
+"""#),
+        ("10-unfreeze-and-find-a-learning-rate.md", #"""
+---
+title: Unfreeze and find a learning rate
+summary: After a frozen fit, learn.unfreeze(), learn.lr_find() and learn.recorder.plot() pick the rates, and fit_one_cycle(max_lr=slice(1e-6, 1e-4)) gives the three layer groups three different rates.
+arch: resnet18
+image_size: 28
+batch_size: 16
+seed: 42
+data: fashion-mnist
+train_subset: 512
+valid_subset: 256
+epochs: 1
+fastai_version: 1.0.20
+---
+
+# Unfreeze and find a learning rate
+
+Lesson 1 of the course trains the head first, with the body frozen, and then unfreezes the body
+and trains everything a little more, with smaller rates for the early layers. This lesson does the
+same, and looks at the rates.
+
+```python
+#| step: training_data
+data = ImageDataBunch.from_folder(path, ds_tfms=None, size=28, bs=16).normalize(imagenet_stats)
+```
+
+```python
+#| step: create_cnn
+learn = create_cnn(data, models.resnet18, metrics=error_rate)
+```
+
+```python
+#| step: fit_one_cycle
+#| id: frozen_fit
+learn.fit_one_cycle(1)
+```
+
+With the body frozen ({{create_cnn.weights}}), one cycle gives an error rate of
+{{frozen_fit.error_rate}}.
+
+## Unfreeze
+
+```python
+#| step: freeze
+#| id: unfreeze
+#| to: 0
+learn.unfreeze()
+```
+
+Now all {{unfreeze.trainable}} parameters train. `unfreeze` is `freeze_to(0)`; like every
+`freeze_to`, it makes a new optimizer, so Adam's running averages start again.
+
+## Find a learning rate
+
+```python
+#| step: lr_find
+learn.lr_find()
+learn.recorder.plot(suggestion=True)
+```
+
+`lr_find` trains for up to 100 batches with a rate that grows exponentially from 1e-07 to 10, and
+records the loss after each. It plots the *smoothed* loss — an exponential moving average with
+β = 0.98, corrected for its start — because the loss of a single batch jumps around too much to read
+a trend from.
+
+The curve falls, flattens and shoots up. fastai's suggestion is the rate where the smoothed loss
+falls fastest: {{lr_find.suggestion}}. The lowest loss came at {{lr_find.best_lr}}; a rate that
+high is already at the edge, which is why the course picks something ten times smaller.
+`lr_find` saved the model before it started and loaded it afterwards, so the search itself taught
+the model nothing.
+
+## Three groups, three rates
+
+```python
+#| step: fit_one_cycle
+#| id: unfrozen_fit
+#| max_lr: slice(1e-6, 1e-4)
+learn.fit_one_cycle(1, max_lr=slice(1e-6, 1e-4))
+```
+
+`slice(1e-6, 1e-4)` spreads the rates over the layer groups evenly on a log scale: the first group
+(the early layers) gets {{unfrozen_fit.groups.0.max_lr}}, the middle one
+{{unfrozen_fit.groups.1.max_lr}}, the head {{unfrozen_fit.groups.2.max_lr}}. Every group moved
+this time: {{unfrozen_fit.trainable_changed}} of {{unfrozen_fit.trainable_params}} parameters
+changed.
+
+The error rate went from {{frozen_fit.error_rate}} to {{unfrozen_fit.error_rate}}. That is not a
+clean comparison of frozen against unfrozen — the second run also trained one more epoch — but it
+is what the course's recipe does.
+"""#),
+        ("11-look-at-the-mistakes.md", #"""
+---
+title: Look at the mistakes
+summary: ClassificationInterpretation after a fit — the images with the largest losses, the confusion matrix as a heat map, most_confused, and learn.predict on one image.
+arch: resnet18
+image_size: 28
+batch_size: 32
+seed: 42
+data: fashion-mnist
+train_subset: 1024
+valid_subset: 512
+epochs: 2
+fastai_version: 1.0.20
+---
+
+# Look at the mistakes
+
+A single number — the error rate — says how often the model is wrong, not where. fastai's
+`ClassificationInterpretation` looks at every validation image and shows which ones the model got
+most wrong and which classes it mixes up.
+
+```python
+#| step: training_data
+#| show: 0
+data = ImageDataBunch.from_folder(path, ds_tfms=None, size=28, bs=32).normalize(imagenet_stats)
+```
+
+```python
+#| step: create_cnn
+learn = create_cnn(data, models.resnet18, metrics=error_rate)
+```
+
+```python
+#| step: fit_one_cycle
+learn.fit_one_cycle(2)
+```
+
+## The mistakes
+
+```python
+#| step: interpret
+interp = ClassificationInterpretation.from_learner(learn)
+interp.plot_top_losses(9)
+interp.plot_confusion_matrix()
+interp.most_confused(min_val=2)
+```
+
+`top_losses` sorts the validation images by their cross-entropy loss. The largest losses are
+confident mistakes: the model gave the right class a low probability. Each picture's title is
+fastai's: prediction, actual class, loss, and the probability of the *actual* class.
+
+The confusion matrix has the actual classes as rows and the predictions as columns, so the diagonal
+holds the right answers. The most frequent mix-up here: {{interpret.largest_confusion}}.
+{{interpret.best_class}} is recognised best ({{interpret.best_class_accuracy}} of its images) and
+{{interpret.worst_class}} worst ({{interpret.worst_class_accuracy}}).
+
+## One prediction
+
+```python
+#| step: predict
+img = data.valid_ds[0][0]
+learn.predict(img)
+```
+
+`predict` puts the model in evaluation mode (dropout off, BatchNorm using its running statistics),
+runs the one image, and returns the class, its index and the softmax probabilities of all
+{{training_data.c}} classes.
+"""#),
+        ("12-why-the-choices-matter.md", #"""
+---
+title: Why create_cnn's choices matter
+summary: The same recipe trained twice, changing one thing each time — dropout in the head (ps), the head's kaiming init (apply_init), and pretrained weights against random ones.
+arch: resnet18
+image_size: 28
+batch_size: 32
+seed: 42
+data: fashion-mnist
+train_subset: 512
+valid_subset: 256
+epochs: 1
+pretrained: false
+fastai_version: 1.0.20
+---
+
+# Why `create_cnn`'s choices matter
+
+`create_cnn` makes choices for you: dropout in the head, a kaiming initialisation for the head's
+linear layers, ImageNet weights in the body. This lesson trains the same recipe twice for each
+choice, changing only that choice. Both runs of a pair start from the same seed and see the same
+batches in the same order.
+
+The pairs train with `pretrained=False` (nothing frozen), so the ps and init differences are not
+hidden behind a frozen body; set `--set pretrained=true` to see them with one.
+
+```python
+#| step: training_data
+#| show: 0
+data = ImageDataBunch.from_folder(path, ds_tfms=None, size=28, bs=32).normalize(imagenet_stats)
+```
+
+## Dropout: `ps`
+
+```python
+#| step: compare_fit
+#| id: dropout
+#| vary: ps
+learn = create_cnn(data, models.resnet18, ps=0.);  learn.fit_one_cycle(1)
+learn = create_cnn(data, models.resnet18, ps=0.5); learn.fit_one_cycle(1)
+```
+
+Dropout zeroes a random half of the head's inputs during training (and scales the rest by 2), so
+the training loss is measured on a handicapped model; validation runs without it. The difference
+between validation and training loss is in the table's `valid − train` column:
+{{dropout.runs.0.gap}} without dropout, {{dropout.runs.1.gap}} with it. Dropout's job is to keep
+that gap from growing as training goes on; one short epoch on a small sample shows where it starts,
+not where it ends.
+
+## The head's initialisation: `apply_init`
+
+```python
+#| step: compare_fit
+#| id: init
+#| vary: init
+learn = create_cnn(data, models.resnet18)  # without its last line, apply_init(model[1], nn.init.kaiming_normal_)
+learn = create_cnn(data, models.resnet18)
+```
+
+The loss of the very first batch, before any update, is {{init.runs.0.first_loss}} with PyTorch's
+default initialisation of the head and {{init.runs.1.first_loss}} with fastai's kaiming init.
+After one epoch the error rates are {{init.runs.0.error_rate}} and {{init.runs.1.error_rate}}.
+
+## Pretrained weights
+
+```python
+#| step: compare_fit
+#| id: weights
+#| vary: pretrained
+learn = create_cnn(data, models.resnet18, pretrained=True);  learn.fit_one_cycle(1)
+learn = create_cnn(data, models.resnet18, pretrained=False); learn.fit_one_cycle(1)
+```
+
+This is the comparison that matters most, and it needs the real ImageNet weights: run
+`learnerlens weights` to see whether they are installed and where LearnerLens looks for them.
+The table says which weights each run had.
+"""#),
     ]
 }

@@ -23,6 +23,11 @@ public final class LessonContext {
     /// The slots each cell's step read or wrote, by the cell's 0-based position: what
     /// `StepAccessTests` compares with the declarations.
     public private(set) var touched: [Int: Set<String>] = [:]
+    /// The figures each cell's step showed, by the cell's 0-based position.
+    public private(set) var figures: [Int: [Figure]] = [:]
+    /// Hears a long step's progress lines (a training step's batches and epochs); the terminal
+    /// draws them, other outputs ignore them. Never part of the step's result.
+    public var progress: (@Sendable (StepProgress) -> Void)?
 
     public init(
         parameters: LessonParameters,
@@ -40,6 +45,8 @@ public final class LessonContext {
         touched[cell, default: []].insert(slot.name)
         return values[slot.name] as? Value
     }
+
+    fileprivate func show(_ figure: Figure, by cell: Int) { figures[cell, default: []].append(figure) }
 
     fileprivate func write<Value>(_ slot: Slot<Value>, _ value: Value?, by cell: Int) {
         touched[cell, default: []].insert(slot.name)
@@ -95,6 +102,12 @@ public struct StepState {
     /// Where pretrained weights are looked up.
     public func locateWeights(_ arch: Architecture) -> PretrainedWeights { context.locateWeights(arch) }
 
+    /// Adds a picture to the step's result (charts and images; `Rendering` draws them).
+    public func show(_ figure: Figure) { context.show(figure, by: cell) }
+
+    /// Tells whoever watches (the terminal) how a long step is getting on.
+    public func report(_ progress: StepProgress) { context.progress?(progress) }
+
     /// A slot the step needs: its value, or an error naming the step that makes it.
     public func need<Value>(_ slot: Slot<Value>) throws(StepError) -> Value {
         guard access.needs.contains(slot.erased) else { throw undeclared(slot.erased, "needs") }
@@ -126,4 +139,11 @@ public struct StepError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// How a long step is getting on, for a live display: a line that replaces the previous one (a
+/// progress bar's state) or a line that stays (a finished epoch's row).
+public enum StepProgress: Sendable, Equatable {
+    case transient(String)
+    case line(String)
 }

@@ -23,6 +23,15 @@ public struct LessonParameters: Sendable, Equatable {
     public var trainBN = true
     /// The fastai version the lesson's code cells show (`1.0.20`); `nil`: the lesson does not say.
     public var fastaiVersion: String?
+    /// Training lessons: the images (`fashion-mnist`, Debian's package, or a folder of labelled
+    /// images), how many of them, and `fit`'s epochs.
+    public var data = "fashion-mnist"
+    /// `nil`: every training / validation image.
+    public var trainSubset: Int?
+    public var validSubset: Int?
+    public var epochs = 1
+    /// True once any training parameter was given: only then do pages list them.
+    public private(set) var mentionsTraining = false
 
     public init() {}
 
@@ -35,8 +44,11 @@ public struct LessonParameters: Sendable, Equatable {
     /// Every key, in the order lessons usually list them.
     public static let keys = [
         "title", "summary", "arch", "classes", "image_size", "batch_size", "seed", "pretrained", "cut", "meta",
-        "lin_ftrs", "ps", "in_channels", "train_bn", "fastai_version",
+        "lin_ftrs", "ps", "in_channels", "train_bn", "fastai_version", "data", "train_subset", "valid_subset", "epochs",
     ]
+
+    /// The keys only training steps read.
+    static let trainingKeys: Set<String> = ["data", "train_subset", "valid_subset", "epochs"]
 
     /// Keys a cell may override for itself (everything but what describes the whole lesson).
     public static var cellKeys: [String] { keys.filter { !["title", "summary", "fastai_version"].contains($0) } }
@@ -92,9 +104,16 @@ public struct LessonParameters: Sendable, Equatable {
                 throw ParameterError("fastai_version expects a release like 1.0.20, got '\(value)'")
             }
             fastaiVersion = value
+        case "data":
+            guard !value.isEmpty else { throw ParameterError("data expects fashion-mnist or a folder of images, got nothing") }
+            data = value
+        case "train_subset": trainSubset = Self.isNone(value) || value == "all" ? nil : try Self.int(value, key, min: 1, max: 10_000_000)
+        case "valid_subset": validSubset = Self.isNone(value) || value == "all" ? nil : try Self.int(value, key, min: 1, max: 10_000_000)
+        case "epochs": epochs = try Self.int(value, key, min: 1, max: 1000)
         default:
             throw ParameterError("unknown parameter '\(key)'\(suggestion(key, in: Self.keys)); known: \(Self.keys.joined(separator: ", "))")
         }
+        if Self.trainingKeys.contains(key) { mentionsTraining = true }
         if key == "batch_size" || key == "image_size", batchSize * imageSize * imageSize > Self.maxPixelsPerBatch {
             throw ParameterError(
                 "batch_size \(batchSize) at image_size \(imageSize) is more than LearnerLens runs (\(Self.maxPixelsPerBatch / (448 * 448)) images of 448×448 worth of pixels); use a smaller batch or image"
@@ -111,7 +130,16 @@ public struct LessonParameters: Sendable, Equatable {
                 ("pretrained", .bool(pretrained)), ("cut", .text(cut?.description ?? "meta")), ("meta", .text(meta)),
                 ("lin_ftrs", linFtrs.map { .list($0.map(FactValue.int)) } ?? .text("none")), ("ps", .text(ps.description)),
                 ("in_channels", .int(inChannels)), ("train_bn", .bool(trainBN)),
-            ] + (fastaiVersion.map { [("fastai_version", FactValue.text($0))] } ?? []))
+            ] + (fastaiVersion.map { [("fastai_version", FactValue.text($0))] } ?? []) + trainingFacts)
+    }
+
+    /// The training parameters, when the lesson gave any.
+    private var trainingFacts: [(String, FactValue)] {
+        guard mentionsTraining else { return [] }
+        return [
+            ("data", .text(data)), ("train_subset", trainSubset.map(FactValue.int) ?? .text("all")),
+            ("valid_subset", validSubset.map(FactValue.int) ?? .text("all")), ("epochs", .int(epochs)),
+        ]
     }
 
     // MARK: Value syntax

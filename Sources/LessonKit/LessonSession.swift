@@ -16,6 +16,8 @@ public struct StepResult: Sendable {
     public var pipeline: Pipeline
     /// Wall time of the step (not part of any deterministic output).
     public var seconds: Double
+    /// The pictures the step showed (charts, image grids), in order.
+    public var figures: [Figure] = []
 }
 
 /// A piece of a lesson as the reader sees it once run.
@@ -79,10 +81,29 @@ public final class LessonSession {
         }
         let result = StepResult(
             index: results.count + 1, cell: cell, title: type(of: step).title, facts: facts, markdown: step.markdown(facts),
-            pipeline: context.pipeline, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            pipeline: context.pipeline, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
+            figures: context.figures[results.count] ?? [])
         results.append(result)
         return result
     }
+
+    /// The next cell's result from a recorded run: its facts checked against the step's schema (a
+    /// record from code whose facts changed is refused), its Markdown made again.
+    func replayNext(_ recorded: RecordedStep) throws(LessonDiagnostic) -> StepResult {
+        let (cell, step, _) = steps[results.count]
+        if let problem = type(of: step).facts.mismatch(in: recorded.facts.facts) {
+            throw LessonDiagnostic(
+                file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "the recorded run of step \(cell.step) \(problem); run the lesson again")
+        }
+        let result = StepResult(
+            index: results.count + 1, cell: cell, title: type(of: step).title, facts: recorded.facts.facts,
+            markdown: step.markdown(recorded.facts.facts), pipeline: recorded.pipeline, seconds: recorded.seconds, figures: recorded.figures)
+        results.append(result)
+        return result
+    }
+
+    /// The weights a recorded run's models had.
+    func adoptWeights(_ weights: [WeightsUse]) { recordedWeights = weights }
 
     /// A step's error as the reader should see it. A layer that the lesson's images are too small for
     /// (PyTorch: "Output size is too small", "Kernel size can't be greater than actual input size")

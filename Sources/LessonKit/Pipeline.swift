@@ -1,6 +1,6 @@
 /// One box of the pipeline diagram: the input, the body (and its stages), each head layer, the output.
-public struct PipelineStage: Sendable, Equatable, Encodable {
-    public enum Kind: String, Sendable, Encodable {
+public struct PipelineStage: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
         case input, body
         case bodyStage = "body_stage"
         case pool, flatten
@@ -22,7 +22,7 @@ public struct PipelineStage: Sendable, Equatable, Encodable {
 }
 
 /// The model as built so far, as a left-to-right chain of stages.
-public struct Pipeline: Sendable, Equatable, Encodable {
+public struct Pipeline: Sendable, Equatable, Codable {
     public var stages: [PipelineStage] = []
 
     public init() {}

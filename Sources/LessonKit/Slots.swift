@@ -60,3 +60,8 @@ public enum Slots {
     /// later step can compare the model with and without the change, as lesson 4's proof does).
     public static let replacedLayers = Slot<[String: Module]>("replaced_layers", "the replaced layers")
 }
+
+extension Slots {
+    /// The loaders `fit` trains and validates on (`data.train_dl`, `data.valid_dl`).
+    public static let trainingData = Slot<TrainingData>("training_data", "the training data")
+}

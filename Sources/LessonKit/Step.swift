@@ -46,10 +46,15 @@ public enum StepRegistry {
     public static let general: [any LessonStep.Type] = [
         DataStep.self, ForwardStep.self, SummaryStep.self, TreeStep.self, WeightsStep.self,
         PoolFeaturesStep.self, ListCopyStep.self, AdaptFirstLayerStep.self, SameOutputStep.self, FindCutStep.self,
-        MetaCompareStep.self, SharedModulesStep.self, StageParamsStep.self, BlockStep.self, CreateHeadV2Step.self,
+        MetaCompareStep.self, SharedModulesStep.self, StageParamsStep.self, BlockStep.self, CreateHeadV2Step.self, CreateCNNStep.self,
     ]
 
-    public static var all: [any LessonStep.Type] { createCNN + general }
+    /// The steps that train: they run for seconds to minutes, so `html` renders them from a recorded run.
+    public static let training: [any LessonStep.Type] = [
+        TrainingDataStep.self, FitOneCycleStep.self, LRFindStep.self, InterpretStep.self, PredictStep.self, CompareFitStep.self,
+    ]
+
+    public static var all: [any LessonStep.Type] { createCNN + general + training }
 
     public static var ids: [String] { all.map { $0.id } }
 

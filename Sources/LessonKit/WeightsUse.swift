@@ -1,7 +1,7 @@
 import Fastai
 
 /// Which weights one model of a lesson's run had: every `arch(pretrained)` the run built gets one.
-public struct WeightsUse: Sendable, Equatable {
+public struct WeightsUse: Sendable, Equatable, Codable {
     public var arch: String
     /// Whether the lesson asked for pretrained weights (`pretrained: true`).
     public var pretrainedAsked: Bool

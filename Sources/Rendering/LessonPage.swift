@@ -122,6 +122,7 @@ public struct LessonPage: Sendable {
         out += "<div class=\"output\" role=\"group\" aria-label=\"What step \(r.index) computed\">\n"
         out += Self.scrollableTables(renderer.render(CommonMark.parse(r.markdown))) + "</div>\n"
         out += figure(r, previous: previous)
+        for (i, f) in r.figures.enumerated() { out += FigureView.html(f, idPrefix: "f\(r.index)-\(i)") }
         out += Self.scrollableTables(markdown(step.tail, level: 3))
         var nav: [String] = []
         if let before {

@@ -14,6 +14,9 @@ public struct LessonRun: Sendable {
     public var weights: [WeightsUse]
     /// The base name of its files (`01-behind-create-cnn` → `01-behind-create-cnn.html`).
     public var stem: String
+    /// The measurements of a lesson that trains, written beside its pages (`STEM.run.json`) so the
+    /// site can be made again without training again.
+    public var record: RecordedRun?
 
     /// Wraps a session that has run all its cells, and the segments `runAll()` returned.
     public init(session: LessonSession, segments: [RunSegment], precision: MeasuredPrecision = MeasuredPrecision()) {
@@ -43,6 +46,46 @@ public struct LessonRun: Sendable {
         return LessonRun(session: session, segments: segments)
     }
 
+    /// Whether the lesson has a step that trains (and so is recorded rather than run for each site).
+    public static func trains(_ lesson: Lesson) -> Bool {
+        let ids = Set(StepRegistry.training.map { $0.id })
+        return lesson.cells.contains { ids.contains($0.step) }
+    }
+
+    /// Runs a lesson and keeps its measurements as a record.
+    public static func executeRecording(
+        _ lesson: Lesson, overrides: [(String, String)], randomWeights: Bool, recorded: String, machine: String,
+        locateWeights: @escaping (Architecture) -> PretrainedWeights, progress: (@Sendable (StepProgress) -> Void)? = nil
+    ) throws -> LessonRun {
+        let session = try LessonSession(lesson: lesson, overrides: overrides, locateWeights: locateWeights)
+        session.context.progress = progress
+        let segments = try session.runAll()
+        var run = LessonRun(session: session, segments: segments)
+        run.record = RecordedRun(
+            session: session, signature: try RunSignature(lesson: lesson, parameters: session.parameters, randomWeights: randomWeights),
+            recorded: recorded, machine: machine)
+        return run
+    }
+
+    /// The lesson made again from its record, or why the record does not fit the lesson any more.
+    public static func replay(_ lesson: Lesson, overrides: [(String, String)], randomWeights: Bool, record: RecordedRun) throws -> Result<
+        LessonRun, StaleRecord
+    > {
+        let session = try LessonSession(lesson: lesson, overrides: overrides, locateWeights: { _ in PretrainedWeights(searched: [], file: nil) })
+        let signature = try RunSignature(lesson: lesson, parameters: session.parameters, randomWeights: randomWeights)
+        if let reason = record.staleness(against: signature) { return .failure(StaleRecord(reason: reason)) }
+        let segments: [RunSegment]
+        do {
+            segments = try session.replay(record)
+        } catch {
+            return .failure(StaleRecord(reason: error.message))
+        }
+        var run = LessonRun(session: session, segments: segments)
+        run.weights = record.weights
+        run.record = record
+        return .success(run)
+    }
+
     /// The step results, in order.
     public var results: [StepResult] {
         segments.compactMap {
@@ -56,4 +99,10 @@ public struct LessonRun: Sendable {
 
     /// The lesson's one-line summary from its front matter.
     public var summary: String { parameters.summary }
+}
+
+/// Why a recorded run no longer stands for its lesson.
+public struct StaleRecord: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
 }

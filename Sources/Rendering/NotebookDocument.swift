@@ -22,7 +22,8 @@ public struct NotebookDocument: Sendable {
 
     struct Output: Encodable {
         var output_type = "execute_result"
-        var execution_count: Int
+        /// Only an `execute_result` has one; a figure is `display_data`.
+        var execution_count: Int?
         var data: [String: [String]]
         var metadata: [String: String] = [:]
     }
@@ -155,7 +156,9 @@ public struct NotebookDocument: Sendable {
                     NotebookCell(
                         cell_type: "code", id: "step-\(r.index)",
                         metadata: CellMeta(learnerlens: .init(step: r.cell.step, id: r.cell.id, title: r.title, line: r.cell.line)),
-                        source: Self.lines(r.cell.code), outputs: [output], execution_count: r.index))
+                        source: Self.lines(r.cell.code),
+                        outputs: [output] + r.figures.map { Output(output_type: "display_data", data: FigureView.notebookData($0)) },
+                        execution_count: r.index))
             }
         }
         placeSetup()

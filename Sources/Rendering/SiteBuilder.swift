@@ -24,6 +24,18 @@ public struct SiteBuilder {
     /// The LearnerLens version the pages name (the executable passes `LearnerLensVersion.string`).
     public var version: String
     public var locateWeights: (Architecture) -> PretrainedWeights
+    /// Recorded runs of training lessons from an earlier build of the site, by file stem.
+    public var records: [String: RecordedRun] = [:]
+    /// What to do with a training lesson: use its record when it fits (run it when it does not),
+    /// always run it, or never run it (`--check`: a missing or stale record makes the site stale).
+    public var recordUse: RecordUse = .replayWhenCurrent
+    /// The date and machine a new record names.
+    public var recordedOn = ""
+    public var machine = ""
+    /// Hears a training lesson's progress.
+    public var stepProgress: (@Sendable (StepProgress) -> Void)?
+
+    public enum RecordUse: Sendable { case replayWhenCurrent, rerun, replayOnly }
 
     public init(options: SiteOptions, version: String, locateWeights: ((Architecture) -> PretrainedWeights)? = nil) {
         self.options = options
@@ -39,10 +51,37 @@ public struct SiteBuilder {
         var runs: [LessonRun] = []
         for (i, name) in names.enumerated() {
             let lesson = try BuiltinLessons.load(name)
-            progress("[\(i + 1)/\(names.count)] \(lesson.file)")
-            runs.append(try LessonRun.execute(lesson, overrides: options.overrides, locateWeights: locateWeights))
+            let counter = "[\(i + 1)/\(names.count)] \(lesson.file)"
+            guard LessonRun.trains(lesson) else {
+                progress(counter)
+                runs.append(try LessonRun.execute(lesson, overrides: options.overrides, locateWeights: locateWeights))
+                continue
+            }
+            runs.append(try trainingRun(lesson, counter: counter, progress: progress))
         }
         return files(for: runs)
+    }
+
+    /// A lesson that trains: replayed from its record when that fits, run (and recorded) otherwise;
+    /// `progress` says which and why.
+    func trainingRun(_ lesson: Lesson, counter: String, progress: (String) -> Void) throws -> LessonRun {
+        let stem = HTMLText.fileStem(lesson.name)
+        var why = "it has no recorded run (\(stem).run.json)"
+        if recordUse == .rerun {
+            why = "--rerun"
+        } else if let record = records[stem] {
+            switch try LessonRun.replay(lesson, overrides: options.overrides, randomWeights: options.randomWeights, record: record) {
+            case .success(let run):
+                progress("\(counter): from its recorded run (\(record.recorded), \(record.machine))")
+                return run
+            case .failure(let stale): why = "its recorded run is stale: \(stale.reason)"
+            }
+        }
+        if recordUse == .replayOnly { throw StaleRecord(reason: "\(lesson.file): \(why)") }
+        progress("\(counter): training, since \(why)")
+        return try LessonRun.executeRecording(
+            lesson, overrides: options.overrides, randomWeights: options.randomWeights, recorded: recordedOn, machine: machine,
+            locateWeights: locateWeights, progress: stepProgress)
     }
 
     /// The site's files for lessons that already ran, the manifest last.
@@ -66,6 +105,7 @@ public struct SiteBuilder {
             files.append(SiteFile(name: page.fileName, contents: page.html()))
             if let deck { files.append(SiteFile(name: deck.fileName, contents: deck.html())) }
             if let notebook { files.append(SiteFile(name: notebook.fileName, contents: notebook.json())) }
+            if let record = run.record { files.append(SiteFile(name: stem + RecordedRun.fileSuffix, contents: Format.json(record) + "\n")) }
             entries.append(IndexPage.Entry(run: run, page: page.fileName, slides: deck?.fileName, notebook: notebook?.fileName))
         }
         files.append(SiteFile(name: "index.html", contents: IndexPage(entries: entries, version: version).html()))

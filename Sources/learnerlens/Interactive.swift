@@ -62,6 +62,7 @@ final class Interactive {
                 if session.results.count < current {
                     let r = try session.runNext()
                     Output.write(render(r.markdown))
+                    for f in r.figures { Output.write(FigureView.terminal(f, color: color, width: Terminal.width).joined(separator: "\n") + "\n\n") }
                     Output.write(style("(\(String(format: "%.2f", r.seconds)) s)\n", dim: true))
                     try writeTail(of: current)
                 }
@@ -111,6 +112,9 @@ final class Interactive {
         Output.write(render(md))
         if session.results.count >= index {
             Output.write(render(session.results[index - 1].markdown))
+            for f in session.results[index - 1].figures {
+                Output.write(FigureView.terminal(f, color: color, width: Terminal.width).joined(separator: "\n") + "\n\n")
+            }
             try writeTail(of: index)
             Output.write(style("[Enter] next · [b] back · [q] quit\n", dim: true))
         } else {

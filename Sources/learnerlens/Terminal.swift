@@ -1,4 +1,5 @@
 import Foundation
+import LessonKit
 
 #if canImport(Glibc)
     import Glibc
@@ -37,5 +38,28 @@ enum Output {
             offset += n
         }
         bytes.removeAll()
+    }
+}
+
+extension Terminal {
+    static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+/// A training step's progress on standard error: a transient line redrawn in place (on a terminal
+/// only) and lasting lines (fastai's table rows) printed as they come.
+struct StepProgressDisplay: Sendable {
+    var enabled: Bool
+
+    var callback: @Sendable (StepProgress) -> Void {
+        let enabled = enabled
+        return { progress in
+            switch progress {
+            case .transient(let text):
+                guard enabled else { return }
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            case .line(let text):
+                FileHandle.standardError.write(Data(((enabled ? "\r\u{1B}[K" : "") + text + "\n").utf8))
+            }
+        }
     }
 }

@@ -8,8 +8,8 @@ import CPNG
 /// grey replicated, 1/2/4-bit grey scaled by bit replication; 16-bit RGB(A) and grey+alpha keep the high byte
 /// (PIL's `RGB;16B`/`RGBA;16B`/`LA;16B` raw modes); 16-bit grey is PIL's `I;16` mode, whose conversion to
 /// RGB clips at 255 (`min(v, 255)`) rather than scaling. No gamma (`gAMA`) is applied, as PIL applies none.
-enum PNGCodec {
-    static func decode(_ data: [UInt8], name: String, maxPixels: Int) throws(DataError) -> RGBImage {
+public enum PNGCodec {
+    public static func decode(_ data: [UInt8], name: String, maxPixels: Int) throws(DataError) -> RGBImage {
         var image = ll_png_image()
         var text = [CChar](repeating: 0, count: 256)
         let ok = data.withUnsafeBufferPointer { src in
@@ -47,7 +47,7 @@ enum PNGCodec {
     }
 
     /// The PNG file of an 8-bit RGB image.
-    static func encode(_ image: RGBImage) throws(DataError) -> [UInt8] {
+    public static func encode(_ image: RGBImage) throws(DataError) -> [UInt8] {
         var png = png_image()
         png.version = UInt32(PNG_IMAGE_VERSION)
         png.width = UInt32(image.width)

@@ -40,12 +40,15 @@ struct Html: ParsableCommand {
     @Flag(help: "Ignore pretrained weights even when found (reproducible anywhere; the published walkthrough uses this).")
     var randomWeights = false
 
+    @Flag(help: "Train the lessons that train again even when their recorded runs (LESSON.run.json in the site folder) are current.")
+    var rerun = false
+
     @Option(name: .customLong("set"), help: "Override a parameter of every lesson, e.g. --set arch=resnet50 (repeatable).")
     var settings: [String] = []
 
     func validate() throws {
         if (out == nil) == (check == nil) { throw ValidationError("give either --out DIR (write a site) or --check DIR (compare one)") }
-        if check != nil && (!lessons.isEmpty || slides || notebooks || unsafe || force || randomWeights || !settings.isEmpty) {
+        if check != nil && (!lessons.isEmpty || slides || notebooks || unsafe || force || randomWeights || rerun || !settings.isEmpty) {
             throw ValidationError("--check takes no other options: it rebuilds the site the way its \(SiteManifest.fileName) says")
         }
         _ = try Settings.overrides(settings)
@@ -64,7 +67,13 @@ struct Html: ParsableCommand {
             let dir = URL(fileURLWithPath: out!)
             let writer = SiteWriter(directory: dir, force: force)
             try writer.preflight()  // before building: a bad --out costs nothing
-            let files = try SiteBuilder(options: options, version: LearnerLensVersion.string).build(progress: progress)
+            var builder = SiteBuilder(options: options, version: LearnerLensVersion.string)
+            builder.records = RecordedRun.read(in: dir)
+            builder.recordUse = rerun ? .rerun : .replayWhenCurrent
+            builder.recordedOn = RecordedRun.today
+            builder.machine = RecordedRun.thisMachine
+            builder.stepProgress = StepProgressDisplay(enabled: Terminal.stderrIsTTY).callback
+            let files = try builder.build(progress: progress)
             let removed = try writer.write(files)
             print("wrote \(files.count) files to \(dir.path)")
             for name in files.map(\.name) { print("  \(name)") }
@@ -77,7 +86,18 @@ struct Html: ParsableCommand {
         guard let manifest = SiteManifest.read(in: dir) else {
             throw CLIError("\(path) is not a LearnerLens site: no readable \(SiteManifest.fileName)")
         }
-        let files = try SiteBuilder(options: manifest.options, version: LearnerLensVersion.string).build(progress: progress)
+        var builder = SiteBuilder(options: manifest.options, version: LearnerLensVersion.string)
+        builder.records = RecordedRun.read(in: dir)
+        builder.recordUse = .replayOnly
+        let files: [SiteFile]
+        do {
+            files = try builder.build(progress: progress)
+        } catch let stale as StaleRecord {
+            print("stale: \(path)")
+            print("  \(stale.reason)")
+            print("regenerate with: \(manifest.options.commandLine(out: path))")
+            throw ExitCode(1)
+        }
         let problems = SiteCheck.compare(files, with: dir)
         if problems.isEmpty {
             print("up to date: \(path) (\(files.count) files)")

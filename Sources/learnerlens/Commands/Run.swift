@@ -38,6 +38,7 @@ struct Run: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let session = try LessonSession(lesson: BuiltinLessons.load(lesson), overrides: overrides)
+            session.context.progress = StepProgressDisplay(enabled: Terminal.stderrIsTTY).callback
             if let step, step > session.stepCount {
                 throw CLIError("--step \(step): the lesson has \(session.stepCount) steps")
             }
