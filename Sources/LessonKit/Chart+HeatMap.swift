@@ -21,7 +21,10 @@ extension Chart {
 
         private enum CodingKeys: String, CodingKey {
             case counts
-            case rowLabels = "row_labels", columnLabels = "column_labels", rowTitle = "row_title", columnTitle = "column_title"
+            case rowLabels = "row_labels"
+            case columnLabels = "column_labels"
+            case rowTitle = "row_title"
+            case columnTitle = "column_title"
         }
 
         /// Rows drawn: the matrix's rows, or the row labels if there are more.

@@ -46,10 +46,14 @@ public struct Chart: Sendable, Equatable, Codable {
     ) -> Chart {
         Chart(
             title: title,
-            content: .heatMap(HeatMap(counts: counts, rowLabels: rowLabels, columnLabels: columnLabels, rowTitle: rowTitle, columnTitle: columnTitle)))
+            content: .heatMap(HeatMap(counts: counts, rowLabels: rowLabels, columnLabels: columnLabels, rowTitle: rowTitle, columnTitle: columnTitle))
+        )
     }
 
-    private enum CodingKeys: String, CodingKey { case title, kind, line, heatMap = "heat_map" }
+    private enum CodingKeys: String, CodingKey {
+        case title, kind, line
+        case heatMap = "heat_map"
+    }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -58,7 +62,8 @@ public struct Chart: Sendable, Equatable, Codable {
         case "line": content = .line(try c.decode(LinePlot.self, forKey: .line))
         case "heat_map": content = .heatMap(try c.decode(HeatMap.self, forKey: .heatMap))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown chart kind \"\(other)\" (expected line or heat_map)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c, debugDescription: "unknown chart kind \"\(other)\" (expected line or heat_map)")
         }
     }
 

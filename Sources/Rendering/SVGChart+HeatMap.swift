@@ -57,7 +57,8 @@ extension SVGChart {
         let rowTitleX = pad + 10, rowTitleY = y0 + gridH / 2
         out.append(
             "<text class=\"axis-title\" x=\"\(n(rowTitleX))\" y=\"\(n(rowTitleY))\" text-anchor=\"middle\" "
-                + "transform=\"rotate(-90 \(n(rowTitleX)) \(n(rowTitleY)))\" font-weight=\"600\" fill=\"\(ink)\">\(HTMLText.escape(map.rowTitle))</text>")
+                + "transform=\"rotate(-90 \(n(rowTitleX)) \(n(rowTitleY)))\" font-weight=\"600\" fill=\"\(ink)\">\(HTMLText.escape(map.rowTitle))</text>"
+        )
         out.append("</g>")
         out.append("<g class=\"axis axis-columns\">")
         for c in 0..<columns {
@@ -78,7 +79,8 @@ extension SVGChart {
                     + "<text class=\"tick-label\" x=\"\(n(scaleX + 18))\" y=\"\(n(y0 + 9))\" fill=\"\(muted)\">\(maximum)</text>"
                     + "<text class=\"tick-label\" x=\"\(n(scaleX + 18))\" y=\"\(n(y0 + gridH))\" fill=\"\(muted)\">0</text></g>")
         } else {
-            out.append("<text class=\"no-data\" x=\"\(n(width / 2))\" y=\"\(n(y0 + 20))\" text-anchor=\"middle\" fill=\"\(muted)\">no data to draw</text>")
+            out.append(
+                "<text class=\"no-data\" x=\"\(n(width / 2))\" y=\"\(n(y0 + 20))\" text-anchor=\"middle\" fill=\"\(muted)\">no data to draw</text>")
         }
         out.append("</svg>")
         return out.joined(separator: "\n")

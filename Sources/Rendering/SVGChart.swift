@@ -143,7 +143,8 @@ extension SVGChart {
                     + "fill=\"\(ink)\">\(HTMLText.escape(plot.y.title))</text>")
         }
         out.append("</g>")
-        out.append("<path class=\"axis-line\" d=\"M\(n(left)) \(n(top))V\(n(bottom))H\(n(right))\" fill=\"none\" stroke=\"\(muted)\" stroke-width=\"1\"/>")
+        out.append(
+            "<path class=\"axis-line\" d=\"M\(n(left)) \(n(top))V\(n(bottom))H\(n(right))\" fill=\"none\" stroke=\"\(muted)\" stroke-width=\"1\"/>")
 
         // Series: a path per series, broken where a point cannot be drawn; lone points as dots.
         for (i, series) in plot.series.enumerated() {

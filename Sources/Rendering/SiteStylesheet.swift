@@ -91,7 +91,6 @@ enum SiteStylesheet {
         svg.pipeline .box.new .shape { font-weight: 700; fill: var(--new); }
         svg.pipeline .edge { fill: none; stroke: #5d6975; stroke-width: 1.5; }
         svg.pipeline .arrowhead { fill: #5d6975; }
-        \(ChartStylesheet.css)
         .step-nav { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem; margin: 1.5rem 0 0; font-size: 0.95rem; }
         .step-nav a { padding: 0.3rem 0.6rem; border: 1px solid var(--line); border-radius: 6px; text-decoration: none; }
         .step-nav a:hover { background: var(--accent-wash); }

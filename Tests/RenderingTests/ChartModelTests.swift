@@ -31,7 +31,9 @@ import Testing
 
     @Test func altTextSummarisesTheData() {
         let lr = ChartSamples.lrFind.altText
-        #expect(lr.hasPrefix("Line chart of loss against learning rate (log scale). smoothed loss: 100 points, learning rate from 1.0e-07 to 10, minimum "))
+        #expect(
+            lr.hasPrefix(
+                "Line chart of loss against learning rate (log scale). smoothed loss: 100 points, learning rate from 1.0e-07 to 10, minimum "))
         // lrs[48] = 10^(-7 + 8·48/99) ≈ 7.56e-4, where the made-up curve is at ≈ 0.973.
         #expect(lr.hasSuffix("Marked: min numerical gradient: 3.91E-04 at learning rate 7.6e-04, loss 0.973."), "\(lr)")
         let losses = ChartSamples.losses.altText

@@ -57,7 +57,8 @@ enum ChartSamples {
 
     /// A small square matrix with short labels and an escaping hazard.
     static var small: Chart {
-        Chart.heatMap(title: "3 classes", counts: [[5, 1, 0], [2, 7, 0], [0, 0, 9]], rowLabels: ["cat", "dog", "<b>"], columnLabels: ["cat", "dog", "<b>"])
+        Chart.heatMap(
+            title: "3 classes", counts: [[5, 1, 0], [2, 7, 0], [0, 0, 9]], rowLabels: ["cat", "dog", "<b>"], columnLabels: ["cat", "dog", "<b>"])
     }
 
     /// A sample by name, for parameterised tests.

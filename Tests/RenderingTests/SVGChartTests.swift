@@ -28,7 +28,9 @@ import Testing
             #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("fig7-") }, "\(name): \(ids)")
             #expect(Set(ids).count == ids.count, "\(name): ids are unique")
             #expect(svg.contains("aria-labelledby=\"fig7-title fig7-desc\""))
-            #expect(!svg.lowercased().contains("<script") && svg.range(of: " on[a-z]+=", options: .regularExpression) == nil, "\(name): no script, no event handler")
+            #expect(
+                !svg.lowercased().contains("<script") && svg.range(of: " on[a-z]+=", options: .regularExpression) == nil,
+                "\(name): no script, no event handler")
             #expect(svg.hasPrefix("<svg class=\"chart chart-") && svg.contains(" viewBox=\"0 0 "))
         }
     }
@@ -80,7 +82,8 @@ import Testing
         let svg = SVGChart(empty, idPrefix: "z").svg()
         #expect(svg.contains(">no data to draw</text>") && Self.isWellFormed(svg))
         #expect(!svg.contains("class=\"series"))
-        let one = Chart.line(title: "", x: .init(title: "lr", scale: .log10), y: .init(title: "loss"), series: [.init(name: "s", x: [1e-3], y: [0.5])])
+        let one = Chart.line(
+            title: "", x: .init(title: "lr", scale: .log10), y: .init(title: "loss"), series: [.init(name: "s", x: [1e-3], y: [0.5])])
         let oneSVG = SVGChart(one, idPrefix: "o").svg()
         #expect(oneSVG.components(separatedBy: "<circle ").count - 1 == 1 && Self.isWellFormed(oneSVG))
         #expect(!oneSVG.contains("chart-title"), "no visible title when there is none")
@@ -98,6 +101,18 @@ import Testing
         let svg = SVGChart(chart, idPrefix: "r").svg()
         #expect(svg.contains("clip-path=\"url(#r-clip)\""))
         #expect(svg.contains(">1.0</text>") && !svg.contains(">40</text>"), "the axis keeps the given range")
+    }
+
+    @Test func theStylesheetStylesClassesTheChartsHave() {
+        let empty = Chart.line(title: "", x: .init(title: ""), y: .init(title: ""), series: [])
+        let charts = ["lrFind", "losses", "confusion"].compactMap(ChartSamples.named) + [empty]
+        let svgs = charts.map { SVGChart($0, idPrefix: "c").svg() }.joined()
+        // `.chart-figure` is the page's <figure> around the SVG.
+        let classes = ChartStylesheet.css.matches(of: /\.([a-z][a-z-]*)/).map { String($0.1) }.filter { $0 != "chart-figure" }
+        #expect(classes.count >= 10)
+        for name in Set(classes) {
+            #expect(svgs.contains("class=\"\(name)") || svgs.contains(" \(name)\"") || svgs.contains("chart \(name)"), "\(name) is used")
+        }
     }
 
     static func isWellFormed(_ svg: String) -> Bool {

@@ -36,7 +36,9 @@ import Testing
         Golden.check(colored.joined(separator: "\n") + "\n", against: file + ".color.txt")
         #expect(colored.count == plain.count)
         #expect(colored.allSatisfy { !$0.contains("\u{1B}") || $0.hasSuffix("\u{1B}[0m") || !$0.hasSuffix("m") }, "styles are closed on every line")
-        #expect(colored.map { Self.stripped($0).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) } == plain, "colour only adds escape codes")
+        #expect(
+            colored.map { Self.stripped($0).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) } == plain,
+            "colour only adds escape codes")
     }
 
     @Test func heatMapCellsAreShadedOnlyWithColour() {
@@ -66,7 +68,8 @@ import Testing
     @Test func emptyChartsSaySo() {
         let empty = Chart.line(title: "t", x: .init(title: "x"), y: .init(title: "y"), series: [.init(name: "s", x: [Double.nan], y: [1.0])])
         #expect(TerminalPlot.lines(empty) == ["t", "(no data to draw)"])
-        let zeroLog = Chart.line(title: "", x: .init(title: "", scale: .log10), y: .init(title: ""), series: [.init(name: "s", x: [0.0, -1], y: [1.0, 2])])
+        let zeroLog = Chart.line(
+            title: "", x: .init(title: "", scale: .log10), y: .init(title: ""), series: [.init(name: "s", x: [0.0, -1], y: [1.0, 2])])
         #expect(TerminalPlot.lines(zeroLog) == ["(no data to draw)"])
     }
 
