@@ -164,7 +164,7 @@ extension SVGChart {
                 if run.count == 1 {
                     dots.append("<circle cx=\"\(n(run[0].0))\" cy=\"\(n(run[0].1))\" r=\"3\" fill=\"\(color)\"/>")
                 } else {
-                    d += run.enumerated().map { k, q in "\(k == 0 ? "M" : "L")\(n(q.0)) \(n(q.1))" }.joined()
+                    d += Self.thinned(run).enumerated().map { k, q in "\(k == 0 ? "M" : "L")\(n(q.0)) \(n(q.1))" }.joined()
                 }
             }
             guard !d.isEmpty || !dots.isEmpty else { continue }
@@ -214,5 +214,28 @@ extension SVGChart {
         }
         out.append("</svg>")
         return out.joined(separator: "\n")
+    }
+
+    /// A long run (every batch's loss over several epochs) cut to at most four points per pixel
+    /// column — the first, the lowest, the highest and the last, in their order — which draws the
+    /// same line with a path a fraction of the size. Short runs are returned as they are.
+    static func thinned(_ run: [(Double, Double)]) -> [(Double, Double)] {
+        var out: [(Double, Double)] = []
+        var start = 0
+        while start < run.count {
+            let column = run[start].0.rounded(.down)
+            var end = start + 1
+            while end < run.count && run[end].0.rounded(.down) == column { end += 1 }
+            if end - start <= 4 {
+                out += run[start..<end]
+            } else {
+                let slice = run[start..<end]
+                let low = slice.indices.min { run[$0].1 < run[$1].1 } ?? start
+                let high = slice.indices.max { run[$0].1 < run[$1].1 } ?? start
+                for k in Set([start, low, high, end - 1]).sorted() { out.append(run[k]) }
+            }
+            start = end
+        }
+        return out
     }
 }

@@ -91,6 +91,27 @@ import Testing
         #expect(heat.contains("no data to draw") && Self.isWellFormed(heat))
     }
 
+    @Test func longSeriesAreThinnedToTheirShape() {
+        // 4,000 batches across ~576 pixels: a noisy loss with one spike.
+        var y: [Double] = []
+        for i in 0..<4000 {
+            let trend = 2 / (1 + Double(i) / 500)
+            y.append(i == 2345 ? 9 : trend + 0.05 * sin(Double(i) * 1.7))
+        }
+        let series = Chart.Series(name: "train loss", y: y)
+        let chart = Chart.line(title: "", x: .init(title: "batch"), y: .init(title: "loss"), series: [series])
+        let svg = SVGChart(chart, idPrefix: "t").svg()
+        let path = svg.components(separatedBy: "<g class=\"series series-0\"")[1].prefix { $0 != "\n" }
+        let vertices = path.filter { $0 == "L" || $0 == "M" }.count
+        #expect(vertices < 4 * 600 && vertices > 600, "at most four points per pixel column, got \(vertices)")
+        let top = ChartTicks(scale: .linear, data: y, target: 5)
+        #expect(top.upper == 10, "the spike sets the range")
+        // The plot spans y 20…310 px (12 + 8 on top; 360 − 12 − 20 − 18 below), so 9 on 0…10 is at 49.0.
+        #expect(path.contains(" 49.0L"), "the spike survives thinning")
+        let runs = SVGChart.thinned((0..<10).map { (Double($0) / 10, Double($0 % 3)) })
+        #expect(runs.map(\.0) == [0, 0.2, 0.9] && runs.map(\.1) == [0, 2, 0], "first (also the lowest), highest, last of one column")
+    }
+
     @Test func sameChartSameBytes() {
         #expect(SVGChart(ChartSamples.lrFind, idPrefix: "a").svg() == SVGChart(ChartSamples.lrFind, idPrefix: "a").svg())
     }
