@@ -12,13 +12,12 @@ extension SVGChart {
         let cell = Double(max(20, min(48, 360 / max(1, max(rows, columns)))))
         let rowLabelWidth = ((0..<rows).map { Self.textWidth(map.rowLabel($0)) }.max() ?? 0) + 8
         let columnLabelDrop = ((0..<columns).map { Self.textWidth(map.columnLabel($0)) }.max() ?? 0) * 0.71 + 14
-        let titleHeight = chart.title.isEmpty ? 0.0 : 22
         let x0 = pad + 22 + rowLabelWidth, y0 = pad + titleHeight + 10
         let gridW = Double(columns) * cell, gridH = Double(rows) * cell
         let maximum = map.maximum
         let scaleX = x0 + gridW + 18
         let scaleLabelWidth = Self.textWidth(String(maximum))
-        let width = max(scaleX + 12 + 6 + scaleLabelWidth + pad, Self.textWidth(chart.title) + 2 * pad)
+        let width = max(scaleX + 12 + 6 + scaleLabelWidth + pad, titleHeight > 0 ? Self.textWidth(chart.title) + 2 * pad : 0)
         let columnTitleY = y0 + gridH + columnLabelDrop + 14
         let height = columnTitleY + pad
 

@@ -16,13 +16,20 @@ public struct SVGChart: Sendable {
     /// The line chart's size in pixels; a heat map sizes itself from its number of cells.
     public var width: Int
     public var height: Int
+    /// Whether the title is drawn above the chart; `false` when the page puts it in a
+    /// `<figcaption>` (it stays the SVG's accessible `<title>` either way).
+    public var showsTitle: Bool
 
-    public init(_ chart: Chart, idPrefix: String, width: Int = 640, height: Int = 360) {
+    public init(_ chart: Chart, idPrefix: String, width: Int = 640, height: Int = 360, showsTitle: Bool = true) {
         self.chart = chart
         self.idPrefix = idPrefix
         self.width = max(160, width)
         self.height = max(120, height)
+        self.showsTitle = showsTitle
     }
+
+    /// Room taken by the visible title.
+    var titleHeight: Double { showsTitle && !chart.title.isEmpty ? 22 : 0 }
 
     /// The SVG element.
     public func svg() -> String {
@@ -51,7 +58,7 @@ public struct SVGChart: Sendable {
 
     /// The visible title, centred at the top.
     func titleText(width: Double) -> String? {
-        guard !chart.title.isEmpty else { return nil }
+        guard titleHeight > 0 else { return nil }
         return "<text class=\"chart-title\" x=\"\(Self.number(width / 2))\" y=\"\(Self.number(Self.pad + 13))\" text-anchor=\"middle\" "
             + "font-size=\"14\" font-weight=\"600\" fill=\"\(ChartPalette.ink.hex)\">\(HTMLText.escape(chart.title))</text>"
     }
@@ -91,7 +98,6 @@ extension SVGChart {
             }
         }
         let legendRows = legend.isEmpty ? 0 : (legend.map(\.row).max() ?? 0) + 1
-        let titleHeight = chart.title.isEmpty ? 0.0 : 22
         let top = pad + titleHeight + Double(legendRows) * 18 + 8
         let yLabelWidth = (yAxis.ticks.map { Self.textWidth($0.label) }.max() ?? 0)
         let left = pad + (plot.y.title.isEmpty ? 0 : 20) + yLabelWidth + 10

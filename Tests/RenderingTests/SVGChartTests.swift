@@ -112,6 +112,16 @@ import Testing
         #expect(runs.map(\.0) == [0, 0.2, 0.9] && runs.map(\.1) == [0, 2, 0], "first (also the lowest), highest, last of one column")
     }
 
+    @Test func theTitleCanBeLeftToTheFigcaption() {
+        for name in ["lrFind", "confusion"] {
+            guard let chart = ChartSamples.named(name) else { continue }
+            let with = SVGChart(chart, idPrefix: "a").svg(), without = SVGChart(chart, idPrefix: "a", showsTitle: false).svg()
+            #expect(with.contains("class=\"chart-title\"") && !without.contains("class=\"chart-title\""))
+            #expect(without.contains("<title id=\"a-title\">\(HTMLText.escape(chart.title))</title>"), "still the accessible name")
+            #expect(Self.isWellFormed(without))
+        }
+    }
+
     @Test func sameChartSameBytes() {
         #expect(SVGChart(ChartSamples.lrFind, idPrefix: "a").svg() == SVGChart(ChartSamples.lrFind, idPrefix: "a").svg())
     }
