@@ -12,22 +12,25 @@ extension SVGChart {
         let cell = Double(max(20, min(48, 360 / max(1, max(rows, columns)))))
         let rowLabelWidth = ((0..<rows).map { Self.textWidth(map.rowLabel($0)) }.max() ?? 0) + 8
         let columnLabelDrop = ((0..<columns).map { Self.textWidth(map.columnLabel($0)) }.max() ?? 0) * 0.71 + 14
-        let x0 = pad + 22 + rowLabelWidth, y0 = pad + titleHeight + 10
+        let x0 = pad + 22 + rowLabelWidth
         let gridW = Double(columns) * cell, gridH = Double(rows) * cell
         let maximum = map.maximum
         let scaleX = x0 + gridW + 18
         let scaleLabelWidth = Self.textWidth(String(maximum))
-        let width = max(scaleX + 12 + 6 + scaleLabelWidth + pad, titleHeight > 0 ? Self.textWidth(chart.title) + 2 * pad : 0)
+        // As wide as the matrix and its scale, or as a one-line title up to 560 px (longer ones wrap).
+        let titleWidth = showsTitle && !chart.title.isEmpty ? min(560, Double(chart.title.count) * Self.titleCharWidth + 2 * pad) : 0
+        let width = max(scaleX + 12 + 6 + scaleLabelWidth + pad, titleWidth).rounded(.up)
+        let y0 = pad + titleHeight(width: width) + 10
         let columnTitleY = y0 + gridH + columnLabelDrop + 14
         let height = columnTitleY + pad
 
-        var out = header(kind: "heatmap", width: width.rounded(.up), height: height.rounded(.up))
+        var out = header(kind: "heatmap", width: width, height: height.rounded(.up))
         out.append(
             "<defs><linearGradient id=\"\(idPrefix)-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
                 + ChartPalette.blues.enumerated().map { i, c in
                     "<stop offset=\"\(n(Double(i) / Double(ChartPalette.blues.count - 1) * 100))%\" stop-color=\"\(c.hex)\"/>"
                 }.joined() + "</linearGradient></defs>")
-        if let title = titleText(width: width.rounded(.up)) { out.append(title) }
+        if let title = titleText(width: width) { out.append(title) }
 
         let fontSize = Int(min(12, cell * 0.42))
         out.append("<g class=\"cells\">")

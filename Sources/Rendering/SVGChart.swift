@@ -28,8 +28,35 @@ public struct SVGChart: Sendable {
         self.showsTitle = showsTitle
     }
 
-    /// Room taken by the visible title.
-    var titleHeight: Double { showsTitle && !chart.title.isEmpty ? 22 : 0 }
+    /// The visible title's lines at `width`: wrapped at spaces, none when it is not shown.
+    func titleLines(width: Double) -> [String] {
+        guard showsTitle else { return [] }
+        return Self.wrap(chart.title, columns: max(12, Int((width - 2 * Self.pad) / Self.titleCharWidth)))
+    }
+
+    /// Room the visible title takes at `width` (22 px for one line, 18 more per extra line).
+    func titleHeight(width: Double) -> Double {
+        let lines = titleLines(width: width).count
+        return lines == 0 ? 0 : Double(lines) * 18 + 4
+    }
+
+    /// Words joined into lines of at most `columns` characters (a longer word gets a line to itself).
+    static func wrap(_ text: String, columns: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= columns {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
 
     /// The SVG element.
     public func svg() -> String {
@@ -43,6 +70,8 @@ public struct SVGChart: Sendable {
     static let pad = 12.0
     /// Roughly how wide a character of 12 px text is; only used to leave room for labels.
     static let charWidth = 6.8
+    /// The same for the 14 px semibold title.
+    static let titleCharWidth = 8.0
 
     /// The opening tag, title and description.
     func header(kind: String, width: Double, height: Double) -> [String] {
@@ -56,11 +85,14 @@ public struct SVGChart: Sendable {
         ]
     }
 
-    /// The visible title, centred at the top.
+    /// The visible title, centred at the top, a `<text>` per line.
     func titleText(width: Double) -> String? {
-        guard titleHeight > 0 else { return nil }
-        return "<text class=\"chart-title\" x=\"\(Self.number(width / 2))\" y=\"\(Self.number(Self.pad + 13))\" text-anchor=\"middle\" "
-            + "font-size=\"14\" font-weight=\"600\" fill=\"\(ChartPalette.ink.hex)\">\(HTMLText.escape(chart.title))</text>"
+        let lines = titleLines(width: width)
+        guard !lines.isEmpty else { return nil }
+        return lines.enumerated().map { i, line in
+            "<text class=\"chart-title\" x=\"\(Self.number(width / 2))\" y=\"\(Self.number(Self.pad + 13 + Double(i) * 18))\" "
+                + "text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\" fill=\"\(ChartPalette.ink.hex)\">\(HTMLText.escape(line))</text>"
+        }.joined(separator: "\n")
     }
 
     /// A coordinate with one decimal (`12.0`, `-3.5`), never `-0.0`; far-off values are capped.
@@ -98,6 +130,7 @@ extension SVGChart {
             }
         }
         let legendRows = legend.isEmpty ? 0 : (legend.map(\.row).max() ?? 0) + 1
+        let titleHeight = titleHeight(width: w)
         let top = pad + titleHeight + Double(legendRows) * 18 + 8
         let yLabelWidth = (yAxis.ticks.map { Self.textWidth($0.label) }.max() ?? 0)
         let left = pad + (plot.y.title.isEmpty ? 0 : 20) + yLabelWidth + 10

@@ -122,6 +122,21 @@ import Testing
         }
     }
 
+    @Test func longTitlesWrap() {
+        let title = "learn.recorder.plot_lr(): the learning rate of each layer group, batch by batch, over the whole one-cycle schedule"
+        var chart = ChartSamples.groupRates
+        chart.title = title
+        let svg = SVGChart(chart, idPrefix: "w").svg()
+        let lines = svg.components(separatedBy: "<text class=\"chart-title\"").count - 1
+        #expect(lines == 2, "616 px of text for 640 px less padding: two lines")
+        #expect(SVGChart.wrap(title, columns: 77).allSatisfy { $0.count <= 77 })
+        #expect(SVGChart.wrap(title, columns: 77).joined(separator: " ") == title)
+        #expect(SVGChart.wrap("a verylongword b", columns: 4) == ["a", "verylongword", "b"])
+        let heat = SVGChart(Chart.heatMap(title: title, counts: [[1]], rowLabels: ["a"], columnLabels: ["a"]), idPrefix: "h").svg()
+        #expect(heat.contains("viewBox=\"0 0 560.0 "), "a long title widens a small heat map up to 560 px, then wraps")
+        #expect(heat.components(separatedBy: "<text class=\"chart-title\"").count - 1 == 2)
+    }
+
     @Test func sameChartSameBytes() {
         #expect(SVGChart(ChartSamples.lrFind, idPrefix: "a").svg() == SVGChart(ChartSamples.lrFind, idPrefix: "a").svg())
     }
