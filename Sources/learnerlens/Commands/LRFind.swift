@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fastai
 import Foundation
+import LessonKit
 import Rendering
 
 /// `learnerlens lr-find`: fastai v1's `learn.lr_find()` then `learn.recorder.plot(suggestion=True)`.
@@ -55,7 +56,11 @@ struct LRFind: ParsableCommand {
             case .text:
                 Output.write("LR Finder is complete, type learn.recorder.plot() to see the graph.\n")
                 if let s = result.suggestion {
-                    let plot = TerminalPlot.lines(x: s.lrs, y: s.losses, logX: true, xLabel: "learning rate (log scale)", yLabel: "smoothed loss")
+                    let chart = Chart.line(
+                        title: "", x: .init(title: "learning rate (log scale)", scale: .log10), y: .init(title: "smoothed loss"),
+                        series: [.init(name: "smoothed loss", x: s.lrs, y: s.losses)],
+                        markers: [.init(x: s.minGradientLR, y: s.losses[s.minGradientIndex], label: "min numerical gradient")])
+                    let plot = TerminalPlot.lines(chart, color: Terminal.colorAllowed && Terminal.stdoutIsTTY)
                     Output.write(plot.joined(separator: "\n") + "\n")
                     Output.write(s.lines.joined(separator: "\n") + "\n")
                 } else {
