@@ -1247,13 +1247,14 @@ learn.fit_one_cycle(2)
 
 After {{fit_one_cycle.batches}} batches the model gets an error rate of
 {{fit_one_cycle.error_rate}} on the {{training_data.valid_count}} validation images. With
-{{training_data.c}} classes, guessing would give 0.9.
+{{training_data.c}} classes, guessing would give {{training_data.chance_error}}.
 
 `fit_one_cycle` with no `max_lr` uses fastai's default `slice(3e-3)`. A slice with only a stop
 gives the last layer group (the head) that rate and every other group a tenth of it: the table
-shows each group's peak. Within each group the rate climbs from a 25th of its peak
-({{fit_one_cycle.start_lr}} for the head) to the peak ({{fit_one_cycle.peak_lr}}, reached at batch
-{{fit_one_cycle.peak_batch}}, 30% of the way), then falls along a cosine to
+shows each group's peak. Within each group the rate climbs from its peak divided by
+{{fit_one_cycle.div_factor}} (`div_factor`; {{fit_one_cycle.start_lr}} for the head) to the peak
+({{fit_one_cycle.peak_lr}}, reached at batch {{fit_one_cycle.peak_batch}}, {{fit_one_cycle.pct_start}}
+of the way: `pct_start`), then falls along a cosine to
 {{fit_one_cycle.final_lr}}. Momentum does the opposite: it starts at {{fit_one_cycle.first_mom}},
 drops to {{fit_one_cycle.lowest_mom}} while the rate is high, and climbs back.
 
@@ -1290,7 +1291,7 @@ fastai_version: 1.0.20
 
 # Unfreeze and find a learning rate
 
-Lesson 1 of the course trains the head first, with the body frozen, and then unfreezes the body
+The course's first lesson trains the head first, with the body frozen, and then unfreezes the body
 and trains everything a little more, with smaller rates for the early layers. This lesson does the
 same, and looks at the rates.
 
@@ -1333,9 +1334,9 @@ learn.lr_find()
 learn.recorder.plot(suggestion=True)
 ```
 
-`lr_find` trains for up to 100 batches with a rate that grows exponentially from 1e-07 to 10, and
-records the loss after each. It plots the *smoothed* loss — an exponential moving average with
-β = 0.98, corrected for its start — because the loss of a single batch jumps around too much to read
+`lr_find` trains for up to {{lr_find.num_it}} batches with a rate that grows exponentially from
+{{lr_find.start_lr}} to {{lr_find.end_lr}}, and records the loss after each. It plots the *smoothed*
+loss — an exponential moving average with β = {{lr_find.beta}}, corrected for its start — because the loss of a single batch jumps around too much to read
 a trend from.
 
 The curve falls, flattens and shoots up. fastai's suggestion is the rate where the smoothed loss
@@ -1473,8 +1474,11 @@ learn = create_cnn(data, models.resnet18, ps=0.);  learn.fit_one_cycle(1)
 learn = create_cnn(data, models.resnet18, ps=0.5); learn.fit_one_cycle(1)
 ```
 
-Dropout zeroes a random half of the head's inputs during training (and scales the rest by 2), so
-the training loss is measured on a handicapped model; validation runs without it. The difference
+`ps=0.5` does not mean one dropout of that size: `create_head` puts a dropout before each of its linear
+layers, and a single `ps` becomes half of it for the first and all of it for the last — this head's
+dropouts are {{dropout.runs.1.head_dropout}}. During training each zeroes that fraction of its
+inputs at random and divides the rest by the fraction kept, so the training loss is measured on a
+handicapped model; validation runs without it. The difference
 between validation and training loss is in the table's `valid − train` column:
 {{dropout.runs.0.gap}} without dropout, {{dropout.runs.1.gap}} with it. Dropout's job is to keep
 that gap from growing as training goes on; one short epoch on a small sample shows where it starts,

@@ -9,7 +9,7 @@ public enum FigureView {
     public static func html(_ figure: Figure, idPrefix: String) -> String {
         switch figure {
         case .chart(let chart):
-            return "<figure class=\"chart\">\n\(SVGChart(chart, idPrefix: idPrefix).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
+            return "<figure class=\"chart\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
         case .image(let image):
             guard let png = try? image.png() else { return "" }
             let (w, h) = (image.image.width * image.scale, image.image.height * image.scale)

@@ -67,6 +67,7 @@ public struct SlideDeck: Sendable {
         out += "<div class=\"slide-body\(svg.isEmpty ? " wide" : "")\">\n"
         out += "<div class=\"output fit\(density)\">\n" + LessonPage.scrollableTables(renderer.render(CommonMark.parse(r.markdown))) + "</div>\n"
         if !svg.isEmpty { out += "<figure class=\"diagram\">\n\(svg)\n</figure>\n" }
+        for (i, f) in r.figures.enumerated() { out += FigureView.html(f, idPrefix: "s\(n)f\(i)") }
         out += "</div>\n" + footer(n, of: total) + "</section>\n"
         return out
     }

@@ -31,7 +31,7 @@ import Testing
         #expect(found.contains { $0.hasPrefix("t.md:8:32: unknown fact {{nonsense}}") })
         #expect(found.contains { $0.hasPrefix("t.md:11:4: unknown step type 'create_bdy' (did you mean 'create_body'?)") })
         #expect(found.contains { $0.hasPrefix("t.md:17:4: unknown option 'cutt' for step cnn_config (did you mean 'cut'?)") })
-        #expect(found.contains { $0.hasPrefix("t.md:22:4: step create_head needs data, which the data step makes") })
+        #expect(found.contains { $0.hasPrefix("t.md:22:4: step create_head needs data, which the data or training_data step makes") })
         #expect(found.contains("t.md:23:4: ps values must be in [0, 1), got 1.5"))
     }
 

@@ -55,7 +55,7 @@ struct RecordedSiteTests {
     @Test func aStaleRecordIsNamedAndNotReplayed() throws {
         let records = try Self.records(in: try Self.builder().build())
         var changed = Self.options
-        changed.settings = ["train_subset=16", "valid_subset=8", "batch_size=4", "epochs=2"]
+        changed.settings = ["train_subset=16", "valid_subset=8", "batch_size=4", "epochs=3"]
         var b = SiteBuilder(options: changed, version: "test", locateWeights: Fixtures.noWeights)
         b.records = records
         b.recordUse = .replayOnly

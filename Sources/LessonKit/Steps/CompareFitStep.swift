@@ -13,7 +13,7 @@ public struct CompareFitStep: LessonStep {
     public static let options = ["vary"]
     public static let facts: FactSchema = [
         "vary", "epochs",
-        .list("runs", "name", "setting", "weights", "first_loss", "train_loss", "valid_loss", "error_rate", "gap"),
+        .list("runs", "name", "setting", "weights", "first_loss", "train_loss", "valid_loss", "error_rate", "gap", "head_dropout"),
         "skipped",
     ]
     public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.trainingData]) }
@@ -34,6 +34,8 @@ public struct CompareFitStep: LessonStep {
         var weights: String
         var rows: [EpochStats]
         var losses: [Float]
+        /// The head's dropout probabilities, in order (`ps=0.5` makes 0.25 then 0.5).
+        var headDropout: [Float]
     }
 
     public func run(_ state: StepState, _ p: LessonParameters) throws -> Facts {
@@ -53,7 +55,9 @@ public struct CompareFitStep: LessonStep {
                 }
             }
             let weightsText = pretrained ? (build.pretrainedLoaded ? "ImageNet (\(build.weights?.file?.lastPathComponent ?? "file"))" : "random (no file found)") : "random"
-            runs.append(Run(name: name, setting: setting, weights: weightsText, rows: rows, losses: build.learner.recorder.losses))
+            let dropouts = build.head.leaves.compactMap { ($0 as? Dropout)?.p }
+            runs.append(
+                Run(name: name, setting: setting, weights: weightsText, rows: rows, losses: build.learner.recorder.losses, headDropout: dropouts))
         }
         let none = PretrainedWeights(searched: [], file: nil)
         switch vary {
@@ -86,6 +90,7 @@ public struct CompareFitStep: LessonStep {
                     ("train_loss", .number(train ?? .nan, places: 4)), ("valid_loss", .number(valid ?? .nan, places: 4)),
                     ("error_rate", .number(Double(last?.metrics.first ?? .nan), places: 4)),
                     ("gap", .number((valid ?? .nan) - (train ?? .nan), places: 4)),
+                    ("head_dropout", .text(r.headDropout.map { FactValue.shortest(Double($0)) }.joined(separator: ", "))),
                 ])
             })
         f["skipped"] = .text(skipped)

@@ -17,7 +17,7 @@ public struct FitOneCycleStep: LessonStep {
         "error_rate", "valid_loss", "train_loss",
         .list("groups", "index", "max_lr", "params", "trainable", "changed", "batchnorm_changed", "stats_changed", "batchnorm_layers"),
         "frozen_params", "frozen_identical", "trainable_params", "trainable_changed", "batchnorm_frozen_changed", "stats_changed",
-        "start_lr", "peak_lr", "final_lr", "peak_batch", "first_mom", "lowest_mom",
+        "start_lr", "peak_lr", "final_lr", "peak_batch", "first_mom", "lowest_mom", "div_factor", "pct_start",
     ]
     public var access: StepAccess { StepAccess(needs: [Slots.learn, Slots.trainingData], makes: [Slots.trainingData]) }
 
@@ -83,6 +83,11 @@ public struct FitOneCycleStep: LessonStep {
             f["peak_lr"] = .real(peak)
             f["final_lr"] = .real(end)
             f["peak_batch"] = .int(peakAt + 1)
+        }
+        // fit_one_cycle's div_factor and pct_start, read back from the rates the run used.
+        if let start = top.first, let peak = top.max(), let peakAt = top.firstIndex(of: peak), start > 0, !top.isEmpty {
+            f["div_factor"] = .real((peak / start * 1000).rounded() / 1000)
+            f["pct_start"] = .text("\(Int((Double(peakAt + 1) / Double(top.count) * 100).rounded()))%")
         }
         if let m0 = recorder.moms.first, let low = recorder.moms.min() {
             f["first_mom"] = .number(m0, places: 3)

@@ -10,9 +10,12 @@ public struct LRFindStep: LessonStep {
     public static let source = "learn.lr_find()\nlearn.recorder.plot(suggestion=True)"
     public static let facts: FactSchema = [
         "iterations", "stopped_early", "start_lr", "last_lr", "best_loss", "best_lr", "suggestion", "min_loss_lr", "problem",
-        "weights_restored",
+        "weights_restored", "num_it", "end_lr", "beta",
     ]
     public var access: StepAccess { StepAccess(needs: [Slots.learn, Slots.trainingData], makes: [Slots.trainingData]) }
+
+    /// `lr_find`'s defaults in fastai v1 (`train.py`): `start_lr=1e-7, end_lr=10, num_it=100`.
+    static let startLR = 1e-7, endLR = 10.0, numIt = 100
 
     public init(options: [String: String]) throws(ParameterError) {}
 
@@ -20,7 +23,7 @@ public struct LRFindStep: LessonStep {
         let learn = try state.need(Slots.learn)
         var data = try state.need(Slots.trainingData)
         let before = learn.model.stateDict().map(\.tensor.storage)
-        let result = try learn.lrFind(data: &data) { event in
+        let result = try learn.lrFind(data: &data, startLR: Self.startLR, endLR: Self.endLR, numIt: Self.numIt) { event in
             if case .batch(_, let batch, let of, let loss) = event {
                 state.report(.transient("lr_find  batch \(batch)/\(of)  smoothed loss \(String(format: "%.4f", loss))"))
             }
@@ -28,7 +31,7 @@ public struct LRFindStep: LessonStep {
         try state.make(Slots.trainingData, data)
         var f = Facts()
         f["iterations"] = .int(result.losses.count)
-        f["stopped_early"] = .bool(result.losses.count < 100)
+        f["stopped_early"] = .bool(result.losses.count < Self.numIt)
         if let first = result.lrs.first, let last = result.lrs.last {
             f["start_lr"] = .real(first)
             f["last_lr"] = .real(last)
@@ -42,6 +45,9 @@ public struct LRFindStep: LessonStep {
             f["min_loss_lr"] = .text(LRSuggestion.formatE(s.minLossLR))
         }
         f["problem"] = .text(result.suggestionProblem ?? "")
+        f["num_it"] = .int(Self.numIt)
+        f["end_lr"] = .real(Self.endLR)
+        f["beta"] = .real(SmoothenValue().beta)
         f["weights_restored"] = .bool(learn.model.stateDict().map(\.tensor.storage) == before)
         state.show(.chart(TrainingCharts.lrFind(result)))
         return f

@@ -12,7 +12,7 @@ public struct TrainingDataStep: LessonStep {
     public static let options = ["show"]
     public static let facts: FactSchema = [
         "c", .list("classes"), "source", "train_count", "valid_count", "image_size", "native_size", "batch_size",
-        "train_batches", "valid_batches", .list("mean"), .list("std"), "shown",
+        "train_batches", "valid_batches", .list("mean"), .list("std"), "shown", "chance_error",
     ]
     public var access: StepAccess { StepAccess(makes: [Slots.data, Slots.trainingData]) }
 
@@ -49,6 +49,7 @@ public struct TrainingDataStep: LessonStep {
         f["std"] = .list(normalization.std.map { .number(Double($0), places: 3) })
         let shown = min(show, set.valid.count)
         f["shown"] = .int(shown)
+        f["chance_error"] = .number(1 - 1 / Double(set.classes.count), places: 2)  // guessing uniformly
         if shown > 0 {
             let batch = try data.valid.batch(Array(0..<shown))
             let columns = Int(Double(shown).squareRoot().rounded(.up))
