@@ -51,9 +51,9 @@ extension Chart {
         for r in 0..<rows {
             for c in 0..<columns {
                 let n = map.count(r, c)
-                total += n
+                total = Self.saturatingSum(total, n)
                 if r == c {
-                    diagonal += n
+                    diagonal = Self.saturatingSum(diagonal, n)
                 } else if n > 0, n > (largest?.count ?? 0) {
                     largest = (n, r, c)
                 }
@@ -72,5 +72,11 @@ extension Chart {
             }
         }
         return text + "."
+    }
+
+    /// `a + b`, held at `Int.max`/`Int.min` instead of trapping (counts read from an edited record).
+    static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? Int.max : Int.min) : sum
     }
 }

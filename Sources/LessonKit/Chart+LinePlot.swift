@@ -19,6 +19,29 @@ extension Chart {
             self.scale = scale
             self.range = range
         }
+
+        private enum CodingKeys: String, CodingKey { case title, scale, range }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            title = try c.decode(String.self, forKey: .title)
+            scale = try c.decode(Scale.self, forKey: .scale)
+            range = nil
+            if c.contains(.range), try !c.decodeNil(forKey: .range) {
+                let ends = try c.decode([Point.Number].self, forKey: .range).map(\.value)
+                guard ends.count == 2, ends[0] <= ends[1] else {
+                    throw DecodingError.dataCorruptedError(forKey: .range, in: c, debugDescription: "a range is [lower, upper] with lower ≤ upper")
+                }
+                range = ends[0]...ends[1]
+            }
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(title, forKey: .title)
+            try c.encode(scale, forKey: .scale)
+            if let range { try c.encode([Point.Number(range.lowerBound), Point.Number(range.upperBound)], forKey: .range) }
+        }
     }
 
     /// One (x, y) point. NaN and infinite values are allowed (a diverged loss) and never drawn;
@@ -40,30 +63,44 @@ extension Chart {
         /// `[x, y]`, a non-finite number as `"nan"`, `"inf"` or `"-inf"` (JSON has no such numbers).
         public init(from decoder: Decoder) throws {
             var c = try decoder.unkeyedContainer()
-            x = try Self.decodeNumber(&c)
-            y = try Self.decodeNumber(&c)
+            x = try c.decode(Number.self).value
+            y = try c.decode(Number.self).value
         }
 
         public func encode(to encoder: Encoder) throws {
             var c = encoder.unkeyedContainer()
-            for v in [x, y] {
-                if v.isFinite {
-                    try c.encode(v)
-                } else {
-                    try c.encode(v.isNaN ? "nan" : v > 0 ? "inf" : "-inf")
-                }
-            }
+            try c.encode(Number(x))
+            try c.encode(Number(y))
         }
 
-        private static func decodeNumber(_ c: inout UnkeyedDecodingContainer) throws -> Double {
-            if let v = try? c.decode(Double.self) { return v }
-            let s = try c.decode(String.self)
-            switch s {
-            case "nan": return .nan
-            case "inf": return .infinity
-            case "-inf": return -.infinity
-            default:
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a number, \"nan\", \"inf\" or \"-inf\", got \"\(s)\"")
+        /// A number as JSON holds it: finite ones as numbers, the others as `"nan"`, `"inf"`, `"-inf"`.
+        struct Number: Codable {
+            var value: Double
+
+            init(_ value: Double) { self.value = value }
+
+            init(from decoder: Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let v = try? c.decode(Double.self) {
+                    value = v
+                    return
+                }
+                switch try c.decode(String.self) {
+                case "nan": value = .nan
+                case "inf": value = .infinity
+                case "-inf": value = -.infinity
+                case let s:
+                    throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected a number, \"nan\", \"inf\" or \"-inf\", got \"\(s)\"")
+                }
+            }
+
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.singleValueContainer()
+                if value.isFinite {
+                    try c.encode(value)
+                } else {
+                    try c.encode(value.isNaN ? "nan" : value > 0 ? "inf" : "-inf")
+                }
             }
         }
     }
@@ -101,6 +138,26 @@ extension Chart {
             self.x = x
             self.y = y
             self.label = label
+        }
+
+        public static func == (a: Marker, b: Marker) -> Bool {
+            Point(x: a.x, y: a.y ?? 0) == Point(x: b.x, y: b.y ?? 0) && (a.y == nil) == (b.y == nil) && a.label == b.label
+        }
+
+        private enum CodingKeys: String, CodingKey { case x, y, label }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            x = try c.decode(Point.Number.self, forKey: .x).value
+            y = try c.decodeIfPresent(Point.Number.self, forKey: .y)?.value
+            label = try c.decode(String.self, forKey: .label)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(Point.Number(x), forKey: .x)
+            try c.encodeIfPresent(y.map(Point.Number.init), forKey: .y)
+            try c.encode(label, forKey: .label)
         }
     }
 

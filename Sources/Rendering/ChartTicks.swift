@@ -41,10 +41,17 @@ public struct ChartTicks: Sendable, Equatable {
                 (lo, hi) = (lo - pad, hi + pad)
             }
             let step = Self.niceStep(hi - lo, target: max(1, target))
+            // Spans a Double cannot step through (±1e308 at once, denormals): the two ends, as they are.
+            guard lo < hi, step.isFinite, step > 0, abs(lo / step) < 1e12, abs(hi / step) < 1e12 else {
+                (lower, upper) = lo < hi && lo.isFinite && hi.isFinite ? (lo, hi) : (0, 1)
+                ticks = [Tick(value: lower, label: ChartNumber.short(lower)), Tick(value: upper, label: ChartNumber.short(upper))]
+                return
+            }
             if fixedRange == nil {
                 // Whole steps around the data; `min`/`max` keep a point that rounding put a hair outside.
-                lo = min(lo, (lo / step + 1e-9).rounded(.down) * step)
-                hi = max(hi, (hi / step - 1e-9).rounded(.up) * step)
+                let (wideLo, wideHi) = ((lo / step + 1e-9).rounded(.down) * step, (hi / step - 1e-9).rounded(.up) * step)
+                if wideLo.isFinite { lo = min(lo, wideLo) }
+                if wideHi.isFinite { hi = max(hi, wideHi) }  // near Double's limit the last step may not fit
             }
             (lower, upper) = (lo, hi)
             let first = Int((lo / step - 1e-9).rounded(.up)), last = Int((hi / step + 1e-9).rounded(.down))
@@ -64,11 +71,14 @@ public struct ChartTicks: Sendable, Equatable {
                 e0 = Int(((usable.min().map(log10) ?? 0) + 1e-9).rounded(.down))
                 e1 = Int(((usable.max().map(log10) ?? 1) - 1e-9).rounded(.up))
                 if e0 >= e1 { (e0, e1) = (e0 - 1, e0 + 1) }
+                // Decades a Double holds (10³⁰⁹ is infinite; 10⁻³²³ is the last non-zero one).
+                e1 = min(308, max(-322, e1))
+                e0 = max(-323, min(e0, e1 - 1))
                 (lower, upper) = (pow(10, Double(e0)), pow(10, Double(e1)))
             }
             let decades = e1 - e0
             let every = max(1, (decades + 7) / 8)
-            if e0 <= e1 {
+            if e0 <= e1 && upper.isFinite && lower > 0 {
                 for k in e0...e1 {
                     if (k - e0) % every == 0 {
                         ticks.append(Tick(value: pow(10, Double(k)), label: Self.decade(k)))

@@ -27,6 +27,16 @@ import Testing
         #expect(back == chart)
         let bad = json.replacingOccurrences(of: "\"kind\":\"line\"", with: "\"kind\":\"pie\"")
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Chart.self, from: Data(bad.utf8)) }
+        let reversed = json.replacingOccurrences(of: "\"range\":[0,2]", with: "\"range\":[2,0]")
+        #expect(throws: DecodingError.self, "a reversed range is refused, not trapped on") {
+            try JSONDecoder().decode(Chart.self, from: Data(reversed.utf8))
+        }
+        let open = Chart.line(
+            title: "", x: .init(title: "", range: -.infinity...0), y: .init(title: ""), series: [],
+            markers: [.init(x: .nan, y: .infinity, label: "m")])
+        let openJSON = try JSONEncoder().encode(open)
+        #expect(String(decoding: openJSON, as: UTF8.self).contains("\"range\":[\"-inf\",0]"))
+        #expect(try JSONDecoder().decode(Chart.self, from: openJSON) == open)
     }
 
     @Test func altTextSummarisesTheData() {
