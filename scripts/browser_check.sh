@@ -49,7 +49,10 @@ if [[ -z "$bin" ]]; then
 fi
 site="$work/site"
 shots="$work/screenshots"
-mkdir -p "$shots" "$work/profile" "$work/dom"
+mkdir -p "$shots" "$work/profile" "$work/dom" "$site"
+# The lessons that train are replayed from the published walkthrough's recorded runs (a lesson
+# whose record is stale trains again, as `html` says in html.log).
+cp docs/walkthrough/*.run.json "$site"/ 2>/dev/null || true
 
 # Reproducible: never read the user's weights.
 LEARNERLENS_WEIGHTS=/nonexistent XDG_CACHE_HOME="$work/cache" \
@@ -118,6 +121,15 @@ rm "$site/$first.step.html"
 for n in 0 3 $head_step; do
   chrome --window-size=1280,720 --screenshot="$shots/slides-$n.png" "file://$site/$first.slides.html#$n" >/dev/null
 done
+# A lesson that trains: the fit step (table, charts) and the mistakes (pictures, heat map).
+for pair in "09-fit-the-frozen-learner:3" "11-look-at-the-mistakes:4"; do
+  lesson=${pair%%:*} step=${pair##*:}
+  [[ -f "$site/$lesson.html" ]] || continue
+  sed "s|</head>|<style>.intro,.page-head,.step:not(#step-$step),.outro{display:none}</style></head>|" \
+    "$site/$lesson.html" >"$site/$lesson.step.html"
+  chrome --window-size=1280,2400 --screenshot="$shots/training-$lesson.png" "file://$site/$lesson.step.html" >/dev/null
+  rm "$site/$lesson.step.html"
+done
 
 python3 - "$site" "$work/dom" "$work" <<'PY'
 import json, os, re, sys
@@ -133,6 +145,7 @@ ids = {f: set(re.findall(r'\sid="([^"]*)"', html)) for f, html in pages.items()}
 manifest = json.load(open(os.path.join(site, "learnerlens-site.json")))
 lessons = [f[:-6] for f in manifest["files"] if f.endswith(".ipynb")]
 svg_total = 0
+chart_total = picture_total = 0
 for lesson in lessons:
     nb = json.load(open(os.path.join(site, lesson + ".ipynb"), encoding="utf-8"))
     # Step cells carry learnerlens metadata; the notebook's setup cell (data, create_cnn's arguments) does not.
@@ -149,6 +162,12 @@ for lesson in lessons:
     svgs = re.findall(r'<svg class="pipeline"[^>]*>\s*<title id="[^"]+">[^<]+</title>\s*<desc id="[^"]+">[^<]+</desc>', html)
     if len(svgs) != html.count('<svg class="pipeline"'): fail(f"{lesson}.html: an SVG lacks its title or desc")
     svg_total += len(svgs)
+    charts = re.findall(r'<svg class="chart chart-[a-z-]+"[^>]*>\s*<title id="[^"]+">[^<]*</title>\s*<desc id="[^"]+">[^<]+</desc>', html)
+    if len(charts) != html.count('<svg class="chart '): fail(f"{lesson}.html: a chart lacks its title or desc")
+    chart_total += len(charts)
+    for img in re.findall(r'<img [^>]*>', html):
+        if not re.search(r'\salt="[^"]+"', img): fail(f"{lesson}.html: a picture has no alt text")
+        picture_total += 1
     deck = pages.get(lesson + ".slides.html", "")
     slides = re.findall(r'<section class="slide[^"]*" id="(\d+)"', deck)
     if slides != [str(i) for i in range(0, steps + 1)]: fail(f"{lesson}.slides.html: slides {slides}, expected 0…{steps}")
@@ -175,6 +194,7 @@ for f, html in pages.items():
     if ".driver." in f or ".at3." in f: continue
     for link in re.findall(r'\s(?:href|src)="([^"]*)"', html):
         if re.match(r"(https?|mailto):", link): continue
+        if link.startswith("data:image/png;base64,"): continue  # a picture embedded in the page
         target, _, frag = link.partition("#")
         target = target or f
         if "/" in target or not os.path.exists(os.path.join(site, target)):
@@ -189,7 +209,7 @@ if failures:
     print("browser check FAILED:")
     for m in failures: print("  " + m)
     sys.exit(1)
-print(f"browser check OK: {len(lessons)} lessons, {sum(1 for f in pages if f.endswith('.slides.html'))} decks, {svg_total} diagrams; every link resolves")
+print(f"browser check OK: {len(lessons)} lessons, {sum(1 for f in pages if f.endswith('.slides.html'))} decks, {svg_total} diagrams, {chart_total} charts, {picture_total} pictures; every link resolves")
 PY
 
 echo "screenshots:"

@@ -3,9 +3,7 @@
 /// `SVGChart` also writes presentation attributes, so a chart looks right without these rules
 /// (in a notebook); here the site only puts its own fonts and greys on top. Series and heat map
 /// colours stay the SVG's own (the count's colour was chosen for contrast with its cell).
-///
-/// Not yet part of `SiteStylesheet.css`: adding it changes `style.css`, so it goes in with the
-/// first page that shows a chart, when docs/walkthrough is regenerated anyway.
+/// Part of `SiteStylesheet.css`.
 enum ChartStylesheet {
     static let css = """
         .chart-figure { margin: 1.2rem 0 1.5rem; }

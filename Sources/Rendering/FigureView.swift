@@ -9,12 +9,12 @@ public enum FigureView {
     public static func html(_ figure: Figure, idPrefix: String) -> String {
         switch figure {
         case .chart(let chart):
-            return "<figure class=\"chart\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
+            return "<figure class=\"chart-figure\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
         case .image(let image):
             guard let png = try? image.png() else { return "" }
             let (w, h) = (image.image.width * image.scale, image.image.height * image.scale)
-            return "<figure class=\"picture\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
-                + "alt=\"\(HTMLText.escape(image.alt))\" style=\"image-rendering: pixelated\">\n"
+            return "<figure class=\"picture-figure\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
+                + "alt=\"\(HTMLText.escape(image.alt))\">\n"
                 + "<figcaption>\(HTMLText.escape(image.title))</figcaption>\n</figure>\n"
         }
     }
@@ -30,11 +30,12 @@ public enum FigureView {
     }
 
     /// A notebook's display data: SVG or PNG, and the plain-text fallback.
-    public static func notebookData(_ figure: Figure) -> [String: [String]] {
+    /// `idPrefix` must be unique in the notebook: Jupyter shows every output in one document.
+    public static func notebookData(_ figure: Figure, idPrefix: String) -> [String: [String]] {
         let plain = terminal(figure, color: false, width: 100).map { $0 + "\n" }
         switch figure {
         case .chart(let chart):
-            return ["image/svg+xml": [SVGChart(chart, idPrefix: "nb").svg()], "text/plain": plain]
+            return ["image/svg+xml": [SVGChart(chart, idPrefix: idPrefix).svg()], "text/plain": plain]
         case .image(let image):
             guard let png = try? image.png() else { return ["text/plain": plain] }
             return ["image/png": [Data(png).base64EncodedString()], "text/plain": plain]

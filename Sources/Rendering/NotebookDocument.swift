@@ -157,7 +157,10 @@ public struct NotebookDocument: Sendable {
                         cell_type: "code", id: "step-\(r.index)",
                         metadata: CellMeta(learnerlens: .init(step: r.cell.step, id: r.cell.id, title: r.title, line: r.cell.line)),
                         source: Self.lines(r.cell.code),
-                        outputs: [output] + r.figures.map { Output(output_type: "display_data", data: FigureView.notebookData($0)) },
+                        outputs: [output]
+                            + r.figures.enumerated().map {
+                                Output(output_type: "display_data", data: FigureView.notebookData($1, idPrefix: "nb\(r.index)-\($0)"))
+                            },
                         execution_count: r.index))
             }
         }

@@ -119,5 +119,10 @@ enum SiteStylesheet {
           .table-scroll { overflow: visible; }
         }
 
+        .picture-figure { margin: 1.2rem 0 1.5rem; }
+        .picture-figure img { image-rendering: pixelated; max-width: 100%; height: auto; }
+        figure figcaption { color: var(--muted); font-size: 0.9rem; }
+        \(ChartStylesheet.css)
+
         """
 }

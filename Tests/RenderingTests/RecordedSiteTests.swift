@@ -43,7 +43,7 @@ struct RecordedSiteTests {
     @Test func pagesAndNotebooksCarryTheFigures() throws {
         let files = try Self.builder().build()
         let page = try #require(files.first { $0.name == "11-look-at-the-mistakes.html" }).contents
-        #expect(page.contains("<figure class=\"chart\">"))
+        #expect(page.contains("<figure class=\"chart-figure\">"))
         #expect(page.contains("<img src=\"data:image/png;base64,"))
         #expect(page.contains("interp.plot_confusion_matrix()"))
         let notebook = try #require(files.first { $0.name == "11-look-at-the-mistakes.ipynb" }).contents

@@ -26,6 +26,7 @@ import Testing
         for (name, html) in pages.sorted(by: { $0.key < $1.key }) {
             for link in matches(#"\s(?:href|src)="([^"]*)""#, in: html) {
                 if link.hasPrefix("http://") || link.hasPrefix("https://") || link.hasPrefix("mailto:") { continue }
+                if link.hasPrefix("data:image/png;base64,") { continue }  // a picture embedded in the page
                 let parts = link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 let file = parts[0].isEmpty ? name : parts[0]
                 guard !file.contains("/"), FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path) else {
