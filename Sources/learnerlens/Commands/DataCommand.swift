@@ -20,14 +20,7 @@ struct DataCommand: ParsableCommand {
     @Argument(help: "The folder of images.")
     var path: String
 
-    @Option(help: "from_name_re: the regular expression whose group 1 is the label.")
-    var pat: String?
-
-    @Flag(help: "from_folder: each image's parent folder is its label.")
-    var folder = false
-
-    @Option(help: "from_csv: a CSV file of `file name,label` rows (after a header row).")
-    var csv: String?
+    @OptionGroup var source: ImageDataOptions
 
     @Option(help: "Side of the square images.")
     var size = 224
@@ -35,17 +28,8 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Batch size.")
     var bs = 64
 
-    @Option(help: "Fraction of the images for validation (split_by_rand_pct); default 0.2, or train/valid folders with --folder.")
-    var validPct: Double?
-
     @Option(help: "numpy seed of the split (np.random.seed).")
     var seed: UInt32 = 2
-
-    @Option(help: "JSON file naming the validation (and optionally training) files: {\"valid\": [...], \"train\": [...]}.")
-    var splitFrom: String?
-
-    @Flag(help: "Decode every image first and leave out (and list) those that fail, instead of stopping.")
-    var skipBad = false
 
     @Option(help: "text or json.")
     var format = "text"
@@ -60,69 +44,24 @@ struct DataCommand: ParsableCommand {
     var transforms = false
 
     func validate() throws {
-        let sources = [pat != nil, folder, csv != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
+        guard source.sourceCount == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got \(format)") }
         guard size >= 2 else { throw ValidationError("--size must be at least 2, got \(size)") }
         guard bs >= 1 else { throw ValidationError("--bs must be at least 1, got \(bs)") }
-        if let v = validPct, !(v >= 0 && v < 1) { throw ValidationError("--valid-pct must be in [0, 1), got \(v)") }
     }
 
     func run() throws {
         try reportingErrors {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
-                throw CLIError("\(path): not a folder")
-            }
-            if let csv { try FileChecks.readable(csv, option: "--csv") }
-            if let splitFrom { try FileChecks.readable(splitFrom, option: "--split-from") }
             if let saveBatch { try FileChecks.writable(saveBatch, option: "--save-batch") }
             if let showBatch { try FileChecks.writable(showBatch, option: "--show-batch") }
-            let source: ImageLabelSource = pat.map { .nameRegex($0) } ?? (csv.map { .csv($0) } ?? .parentFolder)
-            let (items, skipped) = try ImageFolder.labelled(path, source: source, skipBad: skipBad)
-            let split = try ImageSplit(items, rule: splitRule())
-            guard split.c >= 2 else {
-                throw CLIError(
-                    "\(path): the training images have only one class (\(split.classes.first ?? "")); a classifier needs at least two")
-            }
+            let (split, skipped) = try source.split(path, seed: seed)
             let bunch = try ImageDataBunch(split: split, size: size, batchSize: bs, normalization: .imagenet, seed: UInt64(seed))
             // fastai's repr opens the first five images of each set; so does this, so a bad file is found here.
-            for item in split.train.prefix(5) + split.valid.prefix(5) { try checkDecodes(item.path) }
+            for item in split.train.prefix(5) + split.valid.prefix(5) { try ImageDataOptions.checkDecodes(item.path) }
             if saveBatch != nil || showBatch != nil { try save(bunch) }
-            for s in skipped { Console.note("skipped \(s.path): \(s.reason)") }
-            if !split.droppedValid.isEmpty {
-                Console.note("\(split.droppedValid.count) validation image(s) dropped: their label is not a training class")
-            }
+            ImageDataOptions.noteLeftOut(split, skipped)
             print(format == "json" ? try json(split, skipped) : text(split), terminator: format == "json" ? "\n" : "")
         }
-    }
-
-    func checkDecodes(_ file: String) throws {
-        do { _ = try ImageFile.read(file) } catch {
-            throw CLIError("\(error.message) (fastai would stop here too; --skip-bad leaves such files out)")
-        }
-    }
-
-    func splitRule() throws -> ImageSplitRule {
-        if let splitFrom {
-            let data = try Data(contentsOf: URL(fileURLWithPath: splitFrom))
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CLIError("--split-from \(splitFrom): not a JSON object with a \"valid\" list")
-            }
-            func names(_ key: String) throws -> [String]? {
-                guard let list = object[key] else { return nil }
-                guard let array = list as? [Any] else { throw CLIError("--split-from \(splitFrom): \"\(key)\" is not a list") }
-                return try array.map { entry in
-                    if let s = entry as? String { return s }
-                    if let d = entry as? [String: Any], let s = (d["path"] ?? d["file"]) as? String { return s }
-                    throw CLIError("--split-from \(splitFrom): \"\(key)\" entries must be file names or {\"path\": …} objects")
-                }
-            }
-            guard let valid = try names("valid") else { throw CLIError("--split-from \(splitFrom): no \"valid\" list") }
-            return .explicit(root: path, train: try names("train"), valid: valid)
-        }
-        if folder && validPct == nil { return .folders(root: path, train: "train", valid: "valid") }
-        return .randomPercent(validPct ?? 0.2, seed: seed)
     }
 
     /// What `print(data)` shows in fastai v1, then the classes and one batch's shape.
