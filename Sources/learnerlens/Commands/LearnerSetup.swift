@@ -74,7 +74,8 @@ struct LearnerSetup: ParsableArguments {
             ImageDataOptions.noteLeftOut(split, skipped)
             for item in split.train.prefix(5) + split.valid.prefix(5) { try ImageDataOptions.checkDecodes(item.path) }
             guard split.train.count >= bs else {
-                throw CLIError("\(path): \(split.train.count) training images, fewer than one batch of --bs \(bs) (fastai drops the incomplete last batch)")
+                throw CLIError(
+                    "\(path): \(split.train.count) training images, fewer than one batch of --bs \(bs) (fastai drops the incomplete last batch)")
             }
             let bunch = try ImageDataBunch(
                 split: split, size: size, batchSize: bs, normalization: .imagenet, seed: seed, transforms: true, workers: workers)
