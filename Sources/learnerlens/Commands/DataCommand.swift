@@ -143,17 +143,19 @@ struct DataCommand: ParsableCommand {
         return String(decoding: try encoder.encode(out), as: UTF8.self)
     }
 
-    /// The batch shown: the first validation batch, or with --transforms the first augmented training batch.
-    func shownBatch(_ bunch: ImageDataBunch) throws -> ImageBatch {
+    /// The batch shown: the first validation batch, or with --transforms the first augmented training batch;
+    /// only its first `limit` images when given (the same images and draws, fewer decoded).
+    func shownBatch(_ bunch: ImageDataBunch, limit: Int? = nil) throws -> ImageBatch {
         do {
             guard transforms else {
                 var valid = bunch.valid
                 guard let first = valid.epoch().first else { throw CLIError("there is no validation image to show") }
-                return try bunch.valid.batch(first)
+                return try bunch.valid.batch(Array(first.prefix(limit ?? first.count)))
             }
             var train = bunch.train
             guard let indices = train.epoch().first else { throw CLIError("there is no full training batch to show") }
-            return try train.batch(indices, augmentations: train.drawAugmentations(indices.count))
+            let n = limit ?? indices.count
+            return try train.batch(Array(indices.prefix(n)), augmentations: Array(train.drawAugmentations(indices.count).prefix(n)))
         } catch let error as DataError {
             throw CLIError("\(error.message) (fastai would stop here too; --skip-bad leaves such files out)")
         }
@@ -162,14 +164,11 @@ struct DataCommand: ParsableCommand {
     /// show_batch(rows) in the terminal: the first rows² images of the shown batch with their classes, in
     /// 24-bit colour when standard output is a terminal that announces it, as titles only otherwise.
     func showInTerminal(_ bunch: ImageDataBunch) throws -> String {
-        let batch = try shownBatch(bunch)
-        let n = min(rows * rows, batch.labels.count)
-        let plane = 3 * size * size
-        let images = Tensor(shape: [n, 3, size, size], storage: Array(batch.images.storage.prefix(n * plane)))
+        let batch = try shownBatch(bunch, limit: rows * rows)
+        let n = batch.labels.count
         let columns = min(rows, n)
         let grid = try TitledGrid(
-            batch: images, normalization: bunch.valid.normalization, titles: batch.labels.prefix(n).map { [bunch.classes[$0]] },
-            columns: columns)
+            batch: batch.images, normalization: bunch.valid.normalization, titles: batch.labels.map { [bunch.classes[$0]] }, columns: columns)
         let mode = Terminal.stdoutIsTTY ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain
         let side = max(2, min(size, 48, (Terminal.width - (columns - 1)) / columns))
         let lines = TerminalImage.lines(try grid.scaled(width: side, height: side), mode: mode)
