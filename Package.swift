@@ -69,7 +69,7 @@ let package = Package(
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
-        .testTarget(name: "FastaiTests", dependencies: ["Fastai"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FastaiTests", dependencies: ["Fastai"], exclude: ["Golden"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], exclude: ["Golden"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], exclude: ["Fixtures"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], exclude: ["Golden", "Fixtures"]),

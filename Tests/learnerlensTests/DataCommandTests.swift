@@ -33,6 +33,11 @@ import Testing
         #expect(r.stdout.contains("data.classes (2): Cat_tabby, dog_beagle"))
         #expect(r.stdout.contains("one batch: x [4, 3, 8, 8], y [4]; 4 training batches (drop_last), 1 validation batches"))
         #expect(!r.stdout.contains("readme"))
+        // show_batch(rows=3) without a terminal: the classes of the first 3×3 shown images, three per line.
+        let shown = try #require(r.stdout.components(separatedBy: "data.show_batch(rows=3): the first 4 images of the validation batch\n").last)
+        let titleLines = shown.split(separator: "\n")
+        #expect(titleLines.count == 2 && titleLines.allSatisfy { $0.contains("Cat_tabby") || $0.contains("dog_beagle") }, "\(shown)")
+        #expect(!r.stdout.contains("\u{1B}"))
     }
 
     @Test func jsonListsFilesAndSaveBatchWritesSafetensors() throws {
@@ -53,13 +58,16 @@ import Testing
 
         let grid = dir.deletingLastPathComponent().appendingPathComponent("grid.png")
         let shown = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--bs", "4", "--show-batch", grid.path])
-        #expect(shown.status == 0 && shown.stderr.contains("4 validation images, 2 per row, written to"), "\(shown.stderr)")
-        // 2×2 tiles of 8 pixels with 2-pixel margins: 22×22, PNG signature first.
+        #expect(shown.status == 0 && shown.stderr.contains("4 validation images with their classes, 2 per row, written to"), "\(shown.stderr)")
+        // 2×2 cells with 2-pixel margins, each a title line (13 px + 1) over 8 pixels, as wide as the longer class
+        // name shown ("Cat_tabby" 54 px, "dog_beagle" 60 px); PNG signature first.
         let png = try [UInt8](Data(contentsOf: grid))
-        #expect(png.prefix(4) == [0x89, 0x50, 0x4E, 0x47] && png[16..<24] == [0, 0, 0, 22, 0, 0, 0, 22])
+        #expect(png.prefix(4) == [0x89, 0x50, 0x4E, 0x47] && png[16..<20] == [0, 0, 0, 2 * 60 + 6] || png[16..<20] == [0, 0, 0, 2 * 54 + 6])
+        #expect(png[20..<24] == [0, 0, 0, 2 * 22 + 6])
 
         let augmented = try CLI.run(["data", dir.path, "--pat", Self.pattern, "--size", "8", "--bs", "4", "--show-batch", grid.path, "--transforms"])
-        #expect(augmented.status == 0 && augmented.stderr.contains("4 augmented training images, 2 per row"), "\(augmented.stderr)")
+        #expect(
+            augmented.status == 0 && augmented.stderr.contains("4 augmented training images with their classes, 2 per row"), "\(augmented.stderr)")
         #expect(try [UInt8](Data(contentsOf: grid)) != png)
 
         // The JSON output is a valid --split-from file: the same split comes back.

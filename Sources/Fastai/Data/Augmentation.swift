@@ -83,50 +83,54 @@ public struct Augmentation: Sendable, Equatable {
             m[1][0] *= Float(Double(tw) / Double(th))
             let xs = BilinearResize.linspace(tw), ys = BilinearResize.linspace(th)
             var grid = [Float](repeating: 0, count: th * tw * 2)
-            for i in 0..<th {
-                for j in 0..<tw {
-                    var (gx, gy) = (xs[j], ys[i])
-                    if let c = perspective {
-                        // _apply_perspective: (x, y, 1) through the 3×3 matrix of the coefficients, divided by the third.
-                        let u = c[2] + gx * c[0] + gy * c[1], v = c[5] + gx * c[3] + gy * c[4], q = c[8] + gx * c[6] + gy * c[7]
-                        (gx, gy) = (u * (1 / q), v * (1 / q))
+            let (m00, m01, m02, m10, m11, m12) = (m[0][0], m[0][1], m[0][2], m[1][0], m[1][1], m[1][2])
+            let c = perspective ?? [1, 0, 0, 0, 1, 0, 0, 0, 1]
+            let (c0, c1, c2, c3, c4, c5, c6, c7, c8) = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8])
+            let warped = perspective != nil
+            grid.withUnsafeMutableBufferPointer { g in
+                for i in 0..<th {
+                    for j in 0..<tw {
+                        var (gx, gy) = (xs[j], ys[i])
+                        if warped {
+                            // _apply_perspective: (x, y, 1) through the 3×3 matrix of the coefficients, divided by the third.
+                            let u = c2 + gx * c0 + gy * c1, v = c5 + gx * c3 + gy * c4, q = c8 + gx * c6 + gy * c7
+                            (gx, gy) = (u * (1 / q), v * (1 / q))
+                        }
+                        g[(i * tw + j) * 2] = affine ? m02 + gx * m00 + gy * m01 : gx
+                        g[(i * tw + j) * 2 + 1] = affine ? m12 + gx * m10 + gy * m11 : gy
                     }
-                    grid[(i * tw + j) * 2] = affine ? m[0][2] + gx * m[0][0] + gy * m[0][1] : gx
-                    grid[(i * tw + j) * 2 + 1] = affine ? m[1][2] + gx * m[1][0] + gy * m[1][1] : gy
                 }
             }
             let (mn, mx) = (grid.min() ?? -1, grid.max() ?? 1)
             let zoomIn = 1 / Double(mx - mn) * 2
             let d = min(Double(height) / Double(th), Double(width) / Double(tw)) / 2
-            var out: [Float] = []
-            for c in 0..<channels {
-                var plane = Array(x[(c * h * w)..<((c + 1) * h * w)])
-                var (ph, pw) = (h, w)
-                if d > 1 && d > zoomIn {
-                    let (sh, sw) = (Int((Double(h) * (1 / d)).rounded(.down)), Int((Double(w) * (1 / d)).rounded(.down)))
-                    do {
-                        plane = try Tensor.adaptiveAvgPool2d(Tensor(shape: [1, 1, h, w], storage: plane), outputSize: (sh, sw)).storage
-                    } catch { throw DataError("area shrink of \(h)×\(w) to \(sh)×\(sw): \(error)") }
-                    (ph, pw) = (sh, sw)
-                }
-                out += BilinearResize.sampleReflecting(plane, height: ph, width: pw, grid: grid)
+            var (ph, pw) = (h, w)
+            if d > 1 && d > zoomIn {
+                let (sh, sw) = (Int((Double(h) * (1 / d)).rounded(.down)), Int((Double(w) * (1 / d)).rounded(.down)))
+                do {
+                    x = try Tensor.adaptiveAvgPool2d(Tensor(shape: [1, channels, h, w], storage: x), outputSize: (sh, sw)).storage
+                } catch { throw DataError("area shrink of \(h)×\(w) to \(sh)×\(sw): \(error)") }
+                (ph, pw) = (sh, sw)
             }
-            (x, h, w) = (out, th, tw)
+            x = BilinearResize.sampleReflecting(x, channels: channels, height: ph, width: pw, grid: grid)
+            (h, w) = (th, tw)
         }
+        if flip {
+            for c in 0..<channels { for i in 0..<h { x[((c * h + i) * w)..<((c * h + i + 1) * w)].reverse() } }
+        }
+        var cropped = try CropPad.crop(x, channels: channels, height: h, width: w, size: size, rowPct: cropRowPct, colPct: cropColPct)
+        // Lighting is per pixel, so doing it after the crop (fastai: before) changes no kept value and skips the rest.
         if brightness != nil || contrast != nil {
             let add = brightness.map { Float(log($0 / (1 - $0))) }
             let mul = contrast.map { Float($0) }
-            x = x.map { v in
+            cropped = cropped.map { v in
                 var l = log(v / (1 - v))
                 if let add { l = l + add }
                 if let mul { l = l * mul }
                 return 1 / (1 + exp(-l))
             }
         }
-        if flip {
-            for c in 0..<channels { for i in 0..<h { x[((c * h + i) * w)..<((c * h + i + 1) * w)].reverse() } }
-        }
-        return try CropPad.crop(x, channels: channels, height: h, width: w, size: size, rowPct: cropRowPct, colPct: cropColPct)
+        return cropped
     }
 
     /// `_find_coeffs(_orig_pts, targ_pts)` for `_symmetric_warp(magnitude)`: the eight coefficients of the

@@ -123,26 +123,45 @@ public enum BilinearResize {
     /// output), bilinear, `padding_mode='reflection'`, `align_corners=True`: coordinates are reflected about the
     /// first and last pixel centres (torch's `reflect_coordinates`), then clipped.
     static func sampleReflecting(_ plane: [Float], height: Int, width: Int, grid: [Float]) -> [Float] {
+        sampleReflecting(plane, channels: 1, height: height, width: width, grid: grid)
+    }
+
+    /// The same for `channels` planes of `height×width` one after another: each grid point's reflected
+    /// coordinates and weights are worked out once and used for every plane (the arithmetic per plane is the
+    /// single-plane one, so the values are the same).
+    static func sampleReflecting(_ planes: [Float], channels: Int, height: Int, width: Int, grid: [Float]) -> [Float] {
         func reflect(_ v: Float, _ size: Int) -> Float {
             guard size > 1 else { return 0 }
             let span = Float(size - 1)
+            // Inside [0, span] torch's reflect_coordinates returns v itself (fmod is v, or 0 with one flip at span).
+            if v >= 0 && v <= span { return v }
             let a = abs(v)
             let extra = fmodf(a, span)
             let flips = Int((a / span).rounded(.down))
             let r = flips % 2 == 0 ? extra : span - extra
             return min(max(r, 0), span)
         }
-        func at(_ y: Int, _ x: Int) -> Float { (0..<height).contains(y) && (0..<width).contains(x) ? plane[y * width + x] : 0 }
-        var out = [Float](repeating: 0, count: grid.count / 2)
-        for k in 0..<out.count {
-            let x = reflect((grid[2 * k] + 1) / 2 * Float(width - 1), width)
-            let y = reflect((grid[2 * k + 1] + 1) / 2 * Float(height - 1), height)
-            let (x0, y0) = (x.rounded(.down), y.rounded(.down))
-            let (e, n) = (x - x0, y - y0)
-            let (ix, iy) = (Int(x0), Int(y0))
-            out[k] =
-                at(iy, ix) * (1 - e) * (1 - n) + at(iy, ix + 1) * e * (1 - n) + at(iy + 1, ix) * (1 - e) * n
-                + at(iy + 1, ix + 1) * e * n
+        let count = grid.count / 2, plane = height * width
+        var out = [Float](repeating: 0, count: channels * count)
+        planes.withUnsafeBufferPointer { p in
+            out.withUnsafeMutableBufferPointer { o in
+                for k in 0..<count {
+                    let x = reflect((grid[2 * k] + 1) / 2 * Float(width - 1), width)
+                    let y = reflect((grid[2 * k + 1] + 1) / 2 * Float(height - 1), height)
+                    let (x0, y0) = (x.rounded(.down), y.rounded(.down))
+                    let (e, n) = (x - x0, y - y0)
+                    let (ix, iy) = (Int(x0), Int(y0))
+                    let (w00, w01, w10, w11) = ((1 - e) * (1 - n), e * (1 - n), (1 - e) * n, e * n)
+                    let right = ix + 1 < width, below = iy + 1 < height
+                    for c in 0..<channels {
+                        let base = c * plane + iy * width + ix
+                        // Out-of-range neighbours count as 0, as grid_sample's zero weight on them.
+                        let v00 = p[base], v01 = right ? p[base + 1] : 0
+                        let v10 = below ? p[base + width] : 0, v11 = right && below ? p[base + width + 1] : 0
+                        o[c * count + k] = v00 * w00 + v01 * w01 + v10 * w10 + v11 * w11
+                    }
+                }
+            }
         }
         return out
     }

@@ -16,8 +16,13 @@ public struct ImageDataBunch: Sendable {
     public var c: Int { split.c }
 
     /// Loaders of `batchSize` images of `size×size` over `split`, normalised by `normalization` (nil: raw `/255`).
-    /// `seed` fixes the training shuffle.
-    public init(split: ImageSplit, size: Int, batchSize: Int, normalization: Normalization?, seed: UInt64 = 0) throws(DataError) {
+    /// `seed` fixes the training shuffle and augmentations; `transforms` gives the training set
+    /// `get_transforms()` (validation always gets resize and centre crop); `workers` threads decode ahead.
+    public init(
+        split: ImageSplit, size: Int, batchSize: Int, normalization: Normalization?, seed: UInt64 = 0, transforms: Bool = false,
+        workers: Int = 1
+    ) throws(DataError) {
+        guard workers >= 0 else { throw DataError("the number of workers must be 0 or more, got \(workers)") }
         self.split = split
         train = try ImageFileLoader(
             items: split.train, labels: split.labelIndices(split.train), batchSize: batchSize, shuffle: true, dropLast: true,
@@ -25,6 +30,9 @@ public struct ImageDataBunch: Sendable {
         valid = try ImageFileLoader(
             items: split.valid, labels: split.labelIndices(split.valid), batchSize: batchSize, shuffle: false,
             dropLast: false, size: size, normalization: normalization, seed: seed)
+        train.transforms = transforms
+        train.workers = workers
+        valid.workers = workers
     }
 
     /// `normalize()` without stats: the statistics of one un-normalised training batch (`batch_stats`).

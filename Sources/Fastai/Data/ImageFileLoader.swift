@@ -3,8 +3,10 @@ import Tensors
 /// A `DataLoader` over image files: each image read as `open_image` does (`ImageFile`), resized so its shorter
 /// side is `size` (`BilinearResize.resizeShorterSide`: fastai's area pre-shrink and `grid_sample`), cropped to
 /// `size×size` in the centre (`CropPad`, the `crop_pad()` fastai adds when no crop transform is given), then
-/// normalised. Images are decoded batch by batch, so memory holds one batch, not the folder.
-public struct ImageFileLoader: Sendable {
+/// normalised. With `transforms`, each training image gets its own `get_transforms()` draw instead. Images are
+/// decoded batch by batch — on `workers` threads ahead of the reader (`BatchPrefetcher`) — so memory holds a few
+/// batches, never the folder.
+public struct ImageFileLoader: BatchLoader {
     /// The files served, with their labels.
     public let items: [LabelledImage]
     /// Per item, its class index.
@@ -19,6 +21,11 @@ public struct ImageFileLoader: Sendable {
     public let size: Int
     /// The per-channel normalisation, or nil for raw `/255` values.
     public var normalization: Normalization?
+    /// Whether each image gets a `get_transforms()` draw (the training set's `ds_tfms`); otherwise resize and
+    /// centre crop.
+    public var transforms = false
+    /// Threads decoding batches ahead of the reader (0: the reader decodes each batch when it asks).
+    public var workers = 1
     private var generator: RandomGenerator
 
     /// A loader over `items` labelled `labels`; `seed` fixes the shuffling.
@@ -50,6 +57,17 @@ public struct ImageFileLoader: Sendable {
         ImageLoader.epoch(count: items.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, generator: &generator)
     }
 
+    /// The next epoch: the shuffle, then (with `transforms`) each batch's augmentations, drawn now in that
+    /// order; the batches are decoded by `workers` threads, at most `workers` ahead of the reader.
+    public mutating func makeEpoch() -> BatchStream {
+        let batches = epoch()
+        let augmentations = transforms ? batches.map { drawAugmentations($0.count) } : nil
+        let loader = self
+        return BatchPrefetcher.stream(count: batches.count, workers: workers) { i in
+            try loader.batch(batches[i], augmentations: augmentations?[i])
+        }
+    }
+
     /// One `get_transforms()` draw per image of a batch of `count`, from this loader's seeded generator.
     public mutating func drawAugmentations(_ count: Int) -> [Augmentation] {
         (0..<count).map { _ in Augmentation(drawingFrom: &generator) }
@@ -67,9 +85,12 @@ public struct ImageFileLoader: Sendable {
         return try CropPad.crop(resized.pixels, channels: 3, height: resized.height, width: resized.width, size: size)
     }
 
+    /// The batch holding these items, in this order, resized and centre-cropped.
+    public func batch(_ indices: [Int]) throws(DataError) -> ImageBatch { try batch(indices, augmentations: nil) }
+
     /// The batch holding these items, in this order; `augmentations` (one per item, from `drawAugmentations`)
     /// make it a training batch with `get_transforms()`.
-    public func batch(_ indices: [Int], augmentations: [Augmentation]? = nil) throws(DataError) -> ImageBatch {
+    public func batch(_ indices: [Int], augmentations: [Augmentation]?) throws(DataError) -> ImageBatch {
         if let augmentations, augmentations.count != indices.count {
             throw DataError("\(indices.count) images but \(augmentations.count) augmentations")
         }

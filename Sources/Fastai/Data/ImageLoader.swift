@@ -7,7 +7,7 @@ import Tensors
 /// then the `normalize` batch transform. The training loader shuffles with a seeded generator (a new
 /// permutation every epoch) and drops the last incomplete batch (`drop_last`, so `floor(n/bs)` batches); the
 /// validation loader keeps the order and every image.
-public struct ImageLoader: Sendable {
+public struct ImageLoader: BatchLoader {
     /// The images served.
     public let images: GrayscaleImages
     /// Images per batch.
@@ -54,6 +54,13 @@ public struct ImageLoader: Sendable {
     /// The next epoch's batches of image indices (a fresh permutation when shuffling).
     public mutating func epoch() -> [[Int]] {
         Self.epoch(count: images.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, generator: &generator)
+    }
+
+    /// The next epoch's batches, made on the reader's thread (the images are in memory already).
+    public mutating func makeEpoch() -> BatchStream {
+        let batches = epoch()
+        let loader = self
+        return BatchStream(count: batches.count, inline: { i in try loader.batch(batches[i]) })
     }
 
     /// One epoch's batches of indices into `count` items: `0..<count`, shuffled when asked (Fisher–Yates from the

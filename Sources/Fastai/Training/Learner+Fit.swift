@@ -53,13 +53,13 @@ extension Learner {
         for epoch in 0..<epochs {
             let start = Date()
             model.train()
-            let batches = data.train.epoch()
+            let batches = data.train.makeEpoch()
             var done = 0
-            for (b, indices) in batches.enumerated() {
+            for b in 0..<batches.count {
                 let (groupLRs, mom) = hyper(iteration)
                 opt.adam.lr = groupLRs
                 if let mom { opt.adam.mom = [Double](repeating: mom, count: layerGroups.count) }
-                let batch = try data.train.batch(indices)
+                guard let batch = try batches.next() else { break }
                 let (loss, _) = try GradientStep.run(model: model, input: batch.images, targets: batch.labels)
                 guard loss.isFinite else {
                     throw TrainingError(
@@ -97,15 +97,15 @@ extension Learner {
 
     /// `learn.validate(dl)`: eval mode, no gradients; the loss averaged as fastai does (batch means
     /// weighted by batch size, float32) and `error_rate` as an exact mean over the items.
-    public func validate(_ loader: ImageLoader) throws -> (loss: Float?, metrics: [Float]) {
+    public func validate(_ loader: some BatchLoader) throws -> (loss: Float?, metrics: [Float]) {
         var loader = loader
         let modes = model.trainingModes()
         defer { model.restore(modes) }
         model.eval()
         var losses: [Float] = [], sizes: [Int] = []
         var errorRate = AverageMetric(name: "error_rate")
-        for indices in loader.epoch() {
-            let batch = try loader.batch(indices)
+        let batches = loader.makeEpoch()
+        while let batch = try batches.next() {
             let logits = try model(batch.images)
             losses.append(try Tensor.crossEntropy(logits, targets: batch.labels).storage[0])
             sizes.append(batch.labels.count)
@@ -117,14 +117,14 @@ extension Learner {
     }
 
     /// `learn.get_preds(ds_type)`: softmax probabilities and targets for every item, in order.
-    public func getPreds(_ loader: ImageLoader) throws -> (probabilities: Tensor, targets: [Int]) {
+    public func getPreds(_ loader: some BatchLoader) throws -> (probabilities: Tensor, targets: [Int]) {
         var loader = loader
         let modes = model.trainingModes()
         defer { model.restore(modes) }
         model.eval()
         var parts: [Tensor] = [], targets: [Int] = []
-        for indices in loader.epoch() {
-            let batch = try loader.batch(indices)
+        let batches = loader.makeEpoch()
+        while let batch = try batches.next() {
             parts.append(try model(batch.images).softmax(dim: 1))
             targets += batch.labels
         }

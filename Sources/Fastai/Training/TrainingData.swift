@@ -1,12 +1,13 @@
-/// The two loaders a `fit` runs on: shuffled training batches (`drop_last`) and the validation set.
+/// The two loaders a `fit` runs on: shuffled training batches (`drop_last`) and the validation set —
+/// Fashion-MNIST's `ImageLoader`s or a folder's `ImageFileLoader`s, anything that is a `BatchLoader`.
 public struct TrainingData: Sendable {
     /// The training loader (its shuffling moves on every epoch).
-    public var train: ImageLoader
+    public var train: any BatchLoader
     /// The validation loader.
-    public var valid: ImageLoader
+    public var valid: any BatchLoader
 
     /// Both loaders.
-    public init(train: ImageLoader, valid: ImageLoader) {
+    public init(train: any BatchLoader, valid: any BatchLoader) {
         self.train = train
         self.valid = valid
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fastai
 import Foundation
+import Rendering
 import Tensors
 
 /// `learnerlens data`: build fastai v1's ImageDataBunch from a folder of images and show it.
@@ -20,14 +21,7 @@ struct DataCommand: ParsableCommand {
     @Argument(help: "The folder of images.")
     var path: String
 
-    @Option(help: "from_name_re: the regular expression whose group 1 is the label.")
-    var pat: String?
-
-    @Flag(help: "from_folder: each image's parent folder is its label.")
-    var folder = false
-
-    @Option(help: "from_csv: a CSV file of `file name,label` rows (after a header row).")
-    var csv: String?
+    @OptionGroup var source: ImageDataOptions
 
     @Option(help: "Side of the square images.")
     var size = 224
@@ -35,17 +29,8 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Batch size.")
     var bs = 64
 
-    @Option(help: "Fraction of the images for validation (split_by_rand_pct); default 0.2, or train/valid folders with --folder.")
-    var validPct: Double?
-
     @Option(help: "numpy seed of the split (np.random.seed).")
     var seed: UInt32 = 2
-
-    @Option(help: "JSON file naming the validation (and optionally training) files: {\"valid\": [...], \"train\": [...]}.")
-    var splitFrom: String?
-
-    @Flag(help: "Decode every image first and leave out (and list) those that fail, instead of stopping.")
-    var skipBad = false
 
     @Option(help: "text or json.")
     var format = "text"
@@ -53,76 +38,62 @@ struct DataCommand: ParsableCommand {
     @Option(help: "Write the first validation batch (resized, centre-cropped, imagenet-normalised) and its labels here.")
     var saveBatch: String?
 
-    @Option(help: "Write the first validation batch as a PNG grid (show_batch without titles; the labels go to stderr).")
+    @Option(help: "Write the first validation batch as a PNG grid, each image under its class (show_batch).")
     var showBatch: String?
 
-    @Flag(help: "With --show-batch: show the first training batch with get_transforms() (seeded by --seed), as show_batch does.")
+    @Flag(help: "Show the first training batch with get_transforms() (seeded by --seed), as show_batch does, instead of the validation batch.")
     var transforms = false
 
+    @Option(help: "show_batch(rows): the text output ends with rows×rows images of the batch and their classes (0: none).")
+    var rows = 3
+
+    @Flag(help: "Time one epoch of the training loader (decode, get_transforms(), crop to --size, normalise) and print images/second.")
+    var bench = false
+
+    @Option(help: "With --bench: threads decoding and augmenting ahead of the reader (0: in line).")
+    var workers = 1
+
     func validate() throws {
-        let sources = [pat != nil, folder, csv != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
+        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
+        guard workers >= 0 else { throw ValidationError("--workers must be 0 or more, got \(workers)") }
+        guard source.sourceCount == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got \(format)") }
         guard size >= 2 else { throw ValidationError("--size must be at least 2, got \(size)") }
         guard bs >= 1 else { throw ValidationError("--bs must be at least 1, got \(bs)") }
-        if let v = validPct, !(v >= 0 && v < 1) { throw ValidationError("--valid-pct must be in [0, 1), got \(v)") }
     }
 
     func run() throws {
         try reportingErrors {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
-                throw CLIError("\(path): not a folder")
-            }
-            if let csv { try FileChecks.readable(csv, option: "--csv") }
-            if let splitFrom { try FileChecks.readable(splitFrom, option: "--split-from") }
             if let saveBatch { try FileChecks.writable(saveBatch, option: "--save-batch") }
             if let showBatch { try FileChecks.writable(showBatch, option: "--show-batch") }
-            let source: ImageLabelSource = pat.map { .nameRegex($0) } ?? (csv.map { .csv($0) } ?? .parentFolder)
-            let (items, skipped) = try ImageFolder.labelled(path, source: source, skipBad: skipBad)
-            let split = try ImageSplit(items, rule: splitRule())
-            guard split.c >= 2 else {
-                throw CLIError(
-                    "\(path): the training images have only one class (\(split.classes.first ?? "")); a classifier needs at least two")
-            }
+            let (split, skipped) = try source.split(path, seed: seed)
+            if bench { return try benchmark(split) }
             let bunch = try ImageDataBunch(split: split, size: size, batchSize: bs, normalization: .imagenet, seed: UInt64(seed))
             // fastai's repr opens the first five images of each set; so does this, so a bad file is found here.
-            for item in split.train.prefix(5) + split.valid.prefix(5) { try checkDecodes(item.path) }
+            for item in split.train.prefix(5) + split.valid.prefix(5) { try ImageDataOptions.checkDecodes(item.path) }
             if saveBatch != nil || showBatch != nil { try save(bunch) }
-            for s in skipped { Console.note("skipped \(s.path): \(s.reason)") }
-            if !split.droppedValid.isEmpty {
-                Console.note("\(split.droppedValid.count) validation image(s) dropped: their label is not a training class")
+            ImageDataOptions.noteLeftOut(split, skipped)
+            if format == "json" {
+                print(try json(split, skipped))
+            } else {
+                print(text(split) + (rows > 0 ? try showInTerminal(bunch) : ""), terminator: "")
             }
-            print(format == "json" ? try json(split, skipped) : text(split), terminator: format == "json" ? "\n" : "")
         }
     }
 
-    func checkDecodes(_ file: String) throws {
-        do { _ = try ImageFile.read(file) } catch {
-            throw CLIError("\(error.message) (fastai would stop here too; --skip-bad leaves such files out)")
-        }
-    }
-
-    func splitRule() throws -> ImageSplitRule {
-        if let splitFrom {
-            let data = try Data(contentsOf: URL(fileURLWithPath: splitFrom))
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CLIError("--split-from \(splitFrom): not a JSON object with a \"valid\" list")
-            }
-            func names(_ key: String) throws -> [String]? {
-                guard let list = object[key] else { return nil }
-                guard let array = list as? [Any] else { throw CLIError("--split-from \(splitFrom): \"\(key)\" is not a list") }
-                return try array.map { entry in
-                    if let s = entry as? String { return s }
-                    if let d = entry as? [String: Any], let s = (d["path"] ?? d["file"]) as? String { return s }
-                    throw CLIError("--split-from \(splitFrom): \"\(key)\" entries must be file names or {\"path\": …} objects")
-                }
-            }
-            guard let valid = try names("valid") else { throw CLIError("--split-from \(splitFrom): no \"valid\" list") }
-            return .explicit(root: path, train: try names("train"), valid: valid)
-        }
-        if folder && validPct == nil { return .folders(root: path, train: "train", valid: "valid") }
-        return .randomPercent(validPct ?? 0.2, seed: seed)
+    /// `--bench`: one training epoch read as `fit` reads it (nothing trains, so this is how fast the data can go).
+    func benchmark(_ split: ImageSplit) throws {
+        var bunch = try ImageDataBunch(
+            split: split, size: size, batchSize: bs, normalization: .imagenet, seed: UInt64(seed), transforms: true, workers: workers)
+        let start = Date()
+        let stream = bunch.train.makeEpoch()
+        var images = 0
+        while let batch = try stream.next() { images += batch.labels.count }
+        let seconds = Date().timeIntervalSince(start)
+        print(
+            "one training epoch: \(stream.count) batches of \(bs) (\(images) images) decoded, augmented (get_transforms) and cropped to "
+                + "\(size)×\(size) with --workers \(workers) in \(String(format: "%.2f", seconds)) s: \(String(format: "%.1f", Double(images) / seconds)) images/s"
+        )
     }
 
     /// What `print(data)` shows in fastai v1, then the classes and one batch's shape.
@@ -172,6 +143,39 @@ struct DataCommand: ParsableCommand {
         return String(decoding: try encoder.encode(out), as: UTF8.self)
     }
 
+    /// The batch shown: the first validation batch, or with --transforms the first augmented training batch;
+    /// only its first `limit` images when given (the same images and draws, fewer decoded).
+    func shownBatch(_ bunch: ImageDataBunch, limit: Int? = nil) throws -> ImageBatch {
+        do {
+            guard transforms else {
+                var valid = bunch.valid
+                guard let first = valid.epoch().first else { throw CLIError("there is no validation image to show") }
+                return try bunch.valid.batch(Array(first.prefix(limit ?? first.count)))
+            }
+            var train = bunch.train
+            guard let indices = train.epoch().first else { throw CLIError("there is no full training batch to show") }
+            let n = limit ?? indices.count
+            return try train.batch(Array(indices.prefix(n)), augmentations: Array(train.drawAugmentations(indices.count).prefix(n)))
+        } catch let error as DataError {
+            throw CLIError("\(error.message) (fastai would stop here too; --skip-bad leaves such files out)")
+        }
+    }
+
+    /// show_batch(rows) in the terminal: the first rows² images of the shown batch with their classes, in
+    /// 24-bit colour when standard output is a terminal that announces it, as titles only otherwise.
+    func showInTerminal(_ bunch: ImageDataBunch) throws -> String {
+        let batch = try shownBatch(bunch, limit: rows * rows)
+        let n = batch.labels.count
+        let columns = min(rows, n)
+        let grid = try TitledGrid(
+            batch: batch.images, normalization: bunch.valid.normalization, titles: batch.labels.map { [bunch.classes[$0]] }, columns: columns)
+        let mode = Terminal.stdoutIsTTY ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain
+        let side = max(2, min(size, 48, (Terminal.width - (columns - 1)) / columns))
+        let lines = TerminalImage.lines(try grid.scaled(width: side, height: side), mode: mode)
+        let what = transforms ? "training batch with get_transforms()" : "validation batch"
+        return "\ndata.show_batch(rows=\(rows)): the first \(n) images of the \(what)\n" + lines.joined(separator: "\n") + "\n"
+    }
+
     func save(_ bunch: ImageDataBunch) throws {
         let valid = bunch.valid
         var order = valid
@@ -193,21 +197,14 @@ struct DataCommand: ParsableCommand {
             Console.note("validation batch \(batch.images.shape) with labels written to \(file)")
         }
         if let file = showBatch {
-            var shown = batch
-            if transforms {
-                var train = bunch.train
-                guard let indices = train.epoch().first else { throw CLIError("there is no full training batch to show") }
-                let augmentations = train.drawAugmentations(indices.count)
-                do { shown = try train.batch(indices, augmentations: augmentations) } catch {
-                    throw CLIError("\(error.message) (fastai would stop here too; --skip-bad leaves such files out)")
-                }
-            }
+            let shown = transforms ? try shownBatch(bunch) : batch
             let columns = Int(Double(shown.labels.count).squareRoot().rounded(.up))
-            let picture = try ImageGrid.picture(of: shown.images, normalization: bunch.valid.normalization, columns: columns)
-            try ImageFile.writePNG(picture, to: file)
             let titles = shown.labels.map { bunch.classes[$0] }
+            let picture = try ImageGrid.picture(
+                of: shown.images, normalization: bunch.valid.normalization, columns: columns, titles: titles.map { [$0] })
+            try ImageFile.writePNG(picture, to: file)
             Console.note(
-                "\(shown.labels.count) \(transforms ? "augmented training" : "validation") images, \(columns) per row, written to \(file); labels row by row: \(titles.joined(separator: ", "))"
+                "\(shown.labels.count) \(transforms ? "augmented training" : "validation") images with their classes, \(columns) per row, written to \(file)"
             )
         }
     }

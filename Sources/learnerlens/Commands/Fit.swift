@@ -8,12 +8,14 @@ import Tensors
     import Glibc
 #endif
 
-/// `learnerlens fit`: create_cnn + fit_one_cycle on Fashion-MNIST, printing fastai v1's table.
+/// `learnerlens fit`: create_cnn + fit_one_cycle on a folder of images or Fashion-MNIST, printing fastai v1's table.
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train create_cnn's model on Fashion-MNIST with fit_one_cycle and print fastai's table.",
+        abstract: "Train create_cnn's model on a folder of images (or Fashion-MNIST) with fit_one_cycle and print fastai's table.",
         discussion: """
-            Data: Debian's dataset-fashion-mnist (60k training images, the 10k test images as the \
+            Data: a folder of JPEG/PNG images labelled and split as `learnerlens data` does (PATH with --pat, \
+            --folder or --csv), the training set with get_transforms(), the validation set resized and \
+            centre-cropped, both normalised with imagenet_stats; without PATH, Debian's dataset-fashion-mnist (60k training images, the 10k test images as the \
             validation set), grayscale repeated to 3 channels, normalised with ImageNet's statistics. \
             With --pretrained (the default) the body is frozen as fastai's create_cnn does, whether or \
             not weights were found.
@@ -67,7 +69,7 @@ struct Fit: ParsableCommand {
         try reportingErrors {
             let maxLR = try parsedLR()
             if let save { try FileChecks.writable(save, option: "--save") }
-            let (build, fashion, learnerData) = try setup.make()
+            let (build, counts, learnerData) = try setup.make()
             let learner = build.learner
             var data = learnerData
             let table = StatsTable(metricNames: learner.metrics)
@@ -92,7 +94,7 @@ struct Fit: ParsableCommand {
                 let r = learner.recorder
                 let report = FitReport(
                     arch: setup.arch, epochs: epochs, lr: maxLR.description, batchSize: setup.bs, size: setup.size,
-                    trainImages: fashion.train.count, validImages: fashion.valid.count,
+                    trainImages: counts.train, validImages: counts.valid,
                     rows: stats.map {
                         FitReport.Row(
                             epoch: $0.epoch, trainLoss: $0.trainLoss, validLoss: $0.validLoss, errorRate: $0.metrics.first, seconds: $0.seconds)
