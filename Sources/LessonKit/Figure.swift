@@ -17,41 +17,39 @@ public enum Figure: Sendable, Equatable, Codable {
     }
 }
 
-/// An image a step made (a batch, the top losses): RGB pixels at their own resolution, a title,
-/// a text alternative, and the captions of its tiles for a terminal without pictures.
+/// Pictures a step made (a batch, the top losses): a grid of tiles at their own resolution, each with
+/// its title lines as fastai's matplotlib figures put them, a heading and a text alternative.
 public struct ImageFigure: Sendable, Equatable {
     public var title: String
-    /// What the picture shows, for screen readers and plain terminals.
+    /// What the picture shows, for screen readers.
     public var alt: String
-    public var image: RGBImage
+    public var grid: TitledGrid
     /// How many times larger pages draw it (pixelated): 28-pixel tiles are hard to see at 1×.
     public var scale: Int
-    /// One line per tile (`Ankle boot`, `Shirt/T-shirt/top / 3.21 / 0.04`), in tile order.
-    public var captions: [String]
 
-    public init(title: String, alt: String, image: RGBImage, scale: Int = 1, captions: [String] = []) {
+    public init(title: String, alt: String, grid: TitledGrid, scale: Int = 1) {
         self.title = title
         self.alt = alt
-        self.image = image
+        self.grid = grid
         self.scale = scale
-        self.captions = captions
     }
 
-    /// The picture as a PNG file's bytes.
-    public func png() throws -> [UInt8] { try PNGCodec.encode(image) }
+    /// The grid drawn as one picture (titles in `BitmapFont`), as a PNG file's bytes.
+    public func png() throws -> [UInt8] { try PNGCodec.encode(grid.picture()) }
 }
 
 extension ImageFigure: Codable {
-    private enum CodingKeys: String, CodingKey { case title, alt, png, scale, captions }
+    private enum CodingKeys: String, CodingKey { case title, alt, scale, columns, tiles, titles }
 
-    /// Stored as a base64 PNG, so a recorded run stays small and any viewer can open it.
+    /// Each tile as a base64 PNG, so a recorded run stays small and the terminal can still draw tiles.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(title, forKey: .title)
         try c.encode(alt, forKey: .alt)
-        try c.encode(Data(try png()).base64EncodedString(), forKey: .png)
         try c.encode(scale, forKey: .scale)
-        try c.encode(captions, forKey: .captions)
+        try c.encode(grid.columns, forKey: .columns)
+        try c.encode(try grid.tiles.map { Data(try PNGCodec.encode($0)).base64EncodedString() }, forKey: .tiles)
+        try c.encode(grid.titles, forKey: .titles)
     }
 
     public init(from decoder: Decoder) throws {
@@ -59,11 +57,12 @@ extension ImageFigure: Codable {
         title = try c.decode(String.self, forKey: .title)
         alt = try c.decode(String.self, forKey: .alt)
         scale = try c.decode(Int.self, forKey: .scale)
-        captions = try c.decode([String].self, forKey: .captions)
-        let text = try c.decode(String.self, forKey: .png)
-        guard let data = Data(base64Encoded: text) else {
-            throw DecodingError.dataCorruptedError(forKey: .png, in: c, debugDescription: "the picture is not base64")
+        let tiles = try c.decode([String].self, forKey: .tiles).map { text -> RGBImage in
+            guard let data = Data(base64Encoded: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .tiles, in: c, debugDescription: "a tile is not base64")
+            }
+            return try PNGCodec.decode([UInt8](data), name: "a recorded picture", maxPixels: 16 << 20)
         }
-        image = try PNGCodec.decode([UInt8](data), name: "a recorded figure", maxPixels: 64 << 20)
+        grid = try TitledGrid(tiles: tiles, titles: try c.decode([[String]].self, forKey: .titles), columns: try c.decode(Int.self, forKey: .columns))
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// a changed cell or parameter does, and `RunSignature` says which.
 public struct RecordedRun: Sendable, Equatable, Codable {
     /// Bumped when the layout changes: an older record is run again.
-    public static let currentFormat = 1
+    public static let currentFormat = 2
 
     public var format: Int
     public var lesson: String

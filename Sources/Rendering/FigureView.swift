@@ -12,7 +12,8 @@ public enum FigureView {
             return "<figure class=\"chart-figure\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
         case .image(let image):
             guard let png = try? image.png() else { return "" }
-            let (w, h) = (image.image.width * image.scale, image.image.height * image.scale)
+            guard let picture = try? image.grid.picture() else { return "" }
+            let (w, h) = (picture.width * image.scale, picture.height * image.scale)
             return "<figure class=\"picture-figure\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
                 + "alt=\"\(HTMLText.escape(image.alt))\">\n"
                 + "<figcaption>\(HTMLText.escape(image.title))</figcaption>\n</figure>\n"
@@ -25,7 +26,7 @@ public enum FigureView {
         case .chart(let chart):
             return TerminalPlot.lines(chart, width: max(20, min(width, 100) - 14), height: 14, color: color)
         case .image(let image):
-            return [image.title] + TerminalImage.lines(image, color: color, width: width)
+            return [image.title] + TerminalImage.lines(image.grid, mode: color ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain)
         }
     }
 
@@ -40,13 +41,5 @@ public enum FigureView {
             guard let png = try? image.png() else { return ["text/plain": plain] }
             return ["image/png": [Data(png).base64EncodedString()], "text/plain": plain]
         }
-    }
-}
-
-/// An image in the terminal: without colour, its captions as a list (until a half-block picture
-/// is drawn with colour).
-public enum TerminalImage {
-    public static func lines(_ image: ImageFigure, color: Bool, width: Int) -> [String] {
-        image.captions.enumerated().map { "  \($0.offset + 1). \($0.element)" }
     }
 }

@@ -26,6 +26,8 @@ public struct SiteBuilder {
     public var locateWeights: (Architecture) -> PretrainedWeights
     /// Recorded runs of training lessons from an earlier build of the site, by file stem.
     public var records: [String: RecordedRun] = [:]
+    /// Records in the folder that could not be read, by stem, with the reason (`RecordedRun.read`).
+    public var unreadableRecords: [String: String] = [:]
     /// What to do with a training lesson: use its record when it fits (run it when it does not),
     /// always run it, or never run it (`--check`: a missing or stale record makes the site stale).
     public var recordUse: RecordUse = .replayWhenCurrent
@@ -66,7 +68,7 @@ public struct SiteBuilder {
     /// `progress` says which and why.
     func trainingRun(_ lesson: Lesson, counter: String, progress: (String) -> Void) throws -> LessonRun {
         let stem = HTMLText.fileStem(lesson.name)
-        var why = "it has no recorded run (\(stem).run.json)"
+        var why = unreadableRecords[stem].map { "its recorded run is unusable: \($0)" } ?? "it has no recorded run (\(stem).run.json)"
         if recordUse == .rerun {
             why = "--rerun"
         } else if let record = records[stem] {

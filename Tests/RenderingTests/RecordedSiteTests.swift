@@ -65,4 +65,23 @@ struct RecordedSiteTests {
             (error as? StaleRecord)?.reason.contains("its recorded run is stale: parameters changed: epochs") == true
         }
     }
+
+    @Test func anOlderOrDamagedRecordOnDiskSaysWhyTheLessonRunsAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(#"{"format": 1, "lesson": "x"}"#.utf8).write(to: dir.appendingPathComponent("11-look-at-the-mistakes.run.json"))
+        try Data("not json".utf8).write(to: dir.appendingPathComponent("09-fit-the-frozen-learner.run.json"))
+        let (records, unreadable) = RecordedRun.read(in: dir)
+        #expect(records.isEmpty)
+        #expect(unreadable["11-look-at-the-mistakes"] == "11-look-at-the-mistakes.run.json is in record format 1, this LearnerLens writes \(RecordedRun.currentFormat)")
+        #expect(unreadable["09-fit-the-frozen-learner"]?.hasPrefix("09-fit-the-frozen-learner.run.json could not be read") == true)
+        var b = Self.builder(use: .replayOnly)
+        b.unreadableRecords = unreadable
+        #expect {
+            _ = try b.build()
+        } throws: { error in
+            (error as? StaleRecord)?.reason.contains("its recorded run is unusable: 11-look-at-the-mistakes.run.json is in record format 1") == true
+        }
+    }
 }

@@ -12,4 +12,11 @@ public protocol BatchLoader: Sendable {
 
     /// The batch holding these items, in this order, without augmentation.
     func batch(_ indices: [Int]) throws -> ImageBatch
+
+    /// `len(dl.dataset)`: the items it serves.
+    var itemCount: Int { get }
+    /// The side of the square images it makes.
+    var size: Int { get }
+    /// The per-channel normalisation its batches carry (nil: raw `/255` values), to undo for pictures.
+    var normalization: Normalization? { get }
 }

@@ -52,6 +52,9 @@ public struct ImageFileLoader: BatchLoader {
     /// `len(dl)`: batches per epoch.
     public var batchCount: Int { dropLast ? items.count / batchSize : (items.count + batchSize - 1) / batchSize }
 
+    /// The images served.
+    public var itemCount: Int { items.count }
+
     /// The next epoch's batches of item indices (a fresh permutation when shuffling).
     public mutating func epoch() -> [[Int]] {
         ImageLoader.epoch(count: items.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, generator: &generator)

@@ -51,6 +51,9 @@ public struct ImageLoader: BatchLoader {
     /// `len(dl)`: batches per epoch.
     public var batchCount: Int { dropLast ? images.count / batchSize : (images.count + batchSize - 1) / batchSize }
 
+    /// The images served.
+    public var itemCount: Int { images.count }
+
     /// The next epoch's batches of image indices (a fresh permutation when shuffling).
     public mutating func epoch() -> [[Int]] {
         Self.epoch(count: images.count, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, generator: &generator)

@@ -4,15 +4,15 @@ import Tensors
 extension Learner {
     /// `ClassificationInterpretation.from_learner(learn)`: the validation set's logits in order
     /// (eval mode, no augmentation), as `get_preds(with_loss=True)` collects them.
-    public func interpret(_ loader: ImageLoader) throws -> ClassificationInterpretation {
+    public func interpret(_ loader: some BatchLoader) throws -> ClassificationInterpretation {
         var loader = loader
         let modes = model.trainingModes()
         defer { model.restore(modes) }
         model.eval()
         var logits: [Float] = [], targets: [Int] = []
         var classes = 0
-        for indices in loader.epoch() {
-            let batch = try loader.batch(indices)
+        let batches = loader.makeEpoch()
+        while let batch = try batches.next() {
             let out = try model(batch.images)
             classes = out.shape[1]
             logits += out.storage

@@ -39,19 +39,25 @@ public struct InterpretStep: LessonStep {
         let wrong = zip(interp.predicted, interp.targets).filter { $0 != $1 }.count
         f["wrong"] = .int(wrong)
         f["error_rate"] = .number(Double(wrong) / Double(interp.targets.count), places: 6)
-        let titles = top.map { t in
+        let titles: [(Int, Int, Float, Float)] = top.map { t in
             let (pred, actual) = (interp.predicted[t.index], interp.targets[t.index])
             return (pred, actual, t.loss, interp.probabilities[t.index * interp.classes + actual])
         }
-        f["top_losses"] = .list(
-            zip(top, titles).map { t, x in
-                .object([
-                    ("index", .int(t.index)), ("predicted", .text(classes[x.0])), ("actual", .text(classes[x.1])),
-                    ("loss", .number(Double(x.2), places: 2)), ("probability", .number(Double(x.3), places: 2)),
-                ])
-            })
+        var rows: [FactValue] = []
+        for (t, x) in zip(top, titles) {
+            let pairs: [(String, FactValue)] = [
+                ("index", .int(t.index)), ("predicted", .text(classes[x.0])), ("actual", .text(classes[x.1])),
+                ("loss", .number(Double(x.2), places: 2)), ("probability", .number(Double(x.3), places: 2)),
+            ]
+            rows.append(.object(pairs))
+        }
+        f["top_losses"] = .list(rows)
         let confused = try interp.mostConfused(classNames: classes, minVal: 2)
-        f["most_confused"] = .list(confused.prefix(10).map { .object([("actual", .text($0.actual)), ("predicted", .text($0.predicted)), ("count", .int($0.count))]) })
+        f["most_confused"] = .list(
+            confused.prefix(10).map { c -> FactValue in
+                let pairs: [(String, FactValue)] = [("actual", .text(c.actual)), ("predicted", .text(c.predicted)), ("count", .int(c.count))]
+                return .object(pairs)
+            })
         f["largest_confusion"] = .text(confused.first.map { "\($0.actual) taken for \($0.predicted) (\($0.count)×)" } ?? "none twice")
         let cm = interp.confusionMatrix()
         let accuracy = cm.indices.map { r -> Double in
@@ -67,15 +73,17 @@ public struct InterpretStep: LessonStep {
         }
 
         let batch = try data.valid.batch(top.map(\.index))
-        let captions = titles.map { "\(classes[$0.0])/\(classes[$0.1]) / \(String(format: "%.2f", $0.2)) / \(String(format: "%.2f", $0.3))" }
+        let captions: [[String]] = titles.map { x in
+            TitledGrid.topLossTitle(predicted: classes[x.0], actual: classes[x.1], loss: x.2, probability: x.3)
+        }
+        let grid = try TitledGrid(
+            batch: batch.images, normalization: data.valid.normalization, titles: captions, columns: Int(Double(top.count).squareRoot().rounded(.up)))
         state.show(
             .image(
                 ImageFigure(
-                    title: "interp.plot_top_losses(\(top.count)): prediction/actual/loss/probability",
-                    alt: "The \(top.count) validation images with the largest losses: " + captions.joined(separator: "; "),
-                    image: try ImageGrid.picture(
-                        of: batch.images, normalization: data.valid.normalization, columns: Int(Double(top.count).squareRoot().rounded(.up))),
-                    scale: max(1, 96 / data.valid.size), captions: captions)))
+                    title: "interp.plot_top_losses(\(top.count)): \(TitledGrid.topLossesHeading)",
+                    alt: "The \(top.count) validation images with the largest losses: " + captions.map { $0.joined(separator: " ") }.joined(separator: "; "),
+                    grid: grid, scale: max(1, 84 / data.valid.size))))
         state.show(.chart(.heatMap(title: "interp.plot_confusion_matrix()", counts: cm, rowLabels: classes, columnLabels: classes)))
         return f
     }

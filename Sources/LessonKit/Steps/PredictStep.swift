@@ -23,8 +23,8 @@ public struct PredictStep: LessonStep {
         let learn = try state.need(Slots.learn)
         let data = try state.need(Slots.trainingData)
         let classes = try state.need(Slots.data).classes
-        guard item < data.valid.images.count else {
-            throw StepError("item \(item) is not in the validation set, which holds \(data.valid.images.count) images (0…\(data.valid.images.count - 1))")
+        guard item < data.valid.itemCount else {
+            throw StepError("item \(item) is not in the validation set, which holds \(data.valid.itemCount) images (0…\(data.valid.itemCount - 1))")
         }
         let batch = try data.valid.batch([item])
         let (index, probabilities) = try learn.predict(batch.images)
@@ -42,8 +42,8 @@ public struct PredictStep: LessonStep {
             .image(
                 ImageFigure(
                     title: "data.valid_ds[\(item)]: actually \(classes[actual])", alt: "validation image \(item), a \(classes[actual])",
-                    image: try ImageGrid.picture(of: batch.images, normalization: data.valid.normalization, columns: 1),
-                    scale: max(1, 128 / data.valid.size), captions: [classes[actual]])))
+                    grid: try TitledGrid(batch: batch.images, normalization: data.valid.normalization, titles: [[classes[actual]]], columns: 1),
+                    scale: max(1, 112 / data.valid.size))))
         return f
     }
 

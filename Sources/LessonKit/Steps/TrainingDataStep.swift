@@ -53,13 +53,14 @@ public struct TrainingDataStep: LessonStep {
         if shown > 0 {
             let batch = try data.valid.batch(Array(0..<shown))
             let columns = Int(Double(shown).squareRoot().rounded(.up))
+            let names = batch.labels.map { set.classes[$0] }
             state.show(
                 .image(
                     ImageFigure(
-                        title: "data.show_batch(): the first \(shown) validation images",
-                        alt: "\(shown) validation images: " + batch.labels.map { set.classes[$0] }.joined(separator: ", "),
-                        image: try ImageGrid.picture(of: batch.images, normalization: normalization, columns: columns),
-                        scale: max(1, 96 / p.imageSize), captions: batch.labels.map { set.classes[$0] })))
+                        title: "data.show_batch(rows=\(columns)): the first \(shown) validation images",
+                        alt: "\(shown) validation images: " + names.joined(separator: ", "),
+                        grid: try TitledGrid(batch: batch.images, normalization: normalization, titles: names.map { [$0] }, columns: columns),
+                        scale: max(1, 84 / p.imageSize))))
         }
         return f
     }

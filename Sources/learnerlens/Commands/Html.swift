@@ -68,7 +68,7 @@ struct Html: ParsableCommand {
             let writer = SiteWriter(directory: dir, force: force)
             try writer.preflight()  // before building: a bad --out costs nothing
             var builder = SiteBuilder(options: options, version: LearnerLensVersion.string)
-            builder.records = RecordedRun.read(in: dir)
+            (builder.records, builder.unreadableRecords) = RecordedRun.read(in: dir)
             builder.recordUse = rerun ? .rerun : .replayWhenCurrent
             builder.recordedOn = RecordedRun.today
             builder.machine = RecordedRun.thisMachine
@@ -87,7 +87,7 @@ struct Html: ParsableCommand {
             throw CLIError("\(path) is not a LearnerLens site: no readable \(SiteManifest.fileName)")
         }
         var builder = SiteBuilder(options: manifest.options, version: LearnerLensVersion.string)
-        builder.records = RecordedRun.read(in: dir)
+        (builder.records, builder.unreadableRecords) = RecordedRun.read(in: dir)
         builder.recordUse = .replayOnly
         let files: [SiteFile]
         do {
