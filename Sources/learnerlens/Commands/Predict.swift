@@ -32,8 +32,8 @@ struct Predict: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
-        if images.isEmpty == fashionMNISTTest.isEmpty {
-            throw ValidationError("give image files or --fashion-mnist-test indices (one of the two)")
+        if images.isEmpty && fashionMNISTTest.isEmpty {
+            throw ValidationError("give image files or --fashion-mnist-test indices")
         }
         if let bad = fashionMNISTTest.first(where: { $0 < 0 }) {
             throw ValidationError("--fashion-mnist-test indices start at 0, got \(bad)")
@@ -81,7 +81,7 @@ struct Predict: ParsableCommand {
             switch format {
             case .json:
                 let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
                 let report = Report(model: model, arch: saved.info.arch, size: saved.info.size, classes: saved.info.classes, predictions: items)
                 Output.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
