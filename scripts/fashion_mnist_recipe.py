@@ -4,7 +4,9 @@
 create_cnn(resnet18, pretrained=False) with fastai v1's head (make_fixtures.py's re-implementation),
 fit_one_cycle(epochs, slice(3e-3)) with fastai's AdamW (true_wd, wd 1e-2, per layer group wd/nowd
 groups), batch 64, drop_last, Fashion-MNIST from Debian's dataset-fashion-mnist at 28 px, grayscale
-repeated to 3 channels, ImageNet normalisation. Prints fastai's table.
+repeated to 3 channels, ImageNet normalisation (Lesson 1's `.normalize(imagenet_stats)`, with or without
+pretrained weights, as `learnerlens fit` does: fastai v1's create_cnn never normalises by itself).
+Prints fastai's table.
 
     /work/venv-torch/bin/python scripts/fashion_mnist_recipe.py [--epochs 3] [--train-subset N] [--valid-subset N] [--threads 2]
 """

@@ -85,11 +85,18 @@ import Testing
         return (d / max(n, .leastNormalMagnitude)).squareRoot()
     }
 
-    static let models: [(Architecture, Int)] = [(.resnet18, 10), (.resnet34, 37)]
+    /// Looser floors where no well-conditioned input was found. densenet121 at 64×64, batch 4: the best of
+    /// 16 inputs has a ReLU input 2.1e-7 from zero on a 4×4 map; every gradient from denseblock3.denselayer6
+    /// to the head is within 3.1e-4 of float64 (torch float32: 1.7e-4), and from denselayer5 back ours
+    /// and torch's float32 runs route that element differently (ours up to 0.16 max-relative, 0.021 in
+    /// norm; torch's up to 0.013 from denseblock2.denselayer12 back).
+    static let floors: [Architecture: (Double, Double)] = [.densenet121: (0.2, 0.03)]
+
+    static let models: [(Architecture, Int)] = [(.resnet18, 10), (.resnet34, 37), (.densenet121, 37), (.squeezenet1_1, 37)]
 
     @Test(
         .enabled(if: present("resnet18_cnn_grad.weights.safetensors")),
-        arguments: [0, 1], [true, false])
+        arguments: [0, 1, 2, 3], [true, false])
     func wholeModelMatchesPyTorch(_ which: Int, frozen: Bool) throws {
         let (arch, classes) = Self.models[which]
         let name = "\(arch.rawValue)_cnn_grad"
@@ -109,23 +116,34 @@ import Testing
         let (loss, output) = try GradientStep.run(model: build.model, input: x, targets: targets)
         #expect(output.maxRelativeDifference(from: try #require(expected["output"])) <= 1e-4)
         #expect(abs(loss - (try #require(expected["loss"])).storage[0]) <= 1e-4 * abs(loss))
-        // The reference is torch in float64. A float32 run is not exact there: torch's own float32
-        // gradients are up to 5.5e-4 (max-relative) from it on resnet34. Each gradient is held to 1e-3
-        // max-relative and 5e-4 in norm; the stem conv (`0.0.weight`) to 3e-2 / 5e-3: ours is 1.6e-2 / 3.2e-3
-        // from float64 on resnet34 (torch float32: 1.3e-4), an open accuracy issue (docs/architecture.md).
+        // The reference is torch in float64. A float32 run is not exact there, and how far it lands
+        // depends on the gradient's conditioning (a random train-mode network at 64×64, batch 4 normalises
+        // 16 values per channel in resnet34's layer4); the fixture records torch's own float32 distance
+        // per parameter (`f32dev.<name>`: max-relative, norm-relative). Each gradient is held to 1e-3
+        // max-relative and 5e-4 in norm, or 3× torch float32's distance where that is larger — the stem
+        // conv like every other parameter (its old 3e-2 allowance came from a max-pool near-tie in the
+        // earlier fixture's input, which the fixture script now avoids). Gradients that are zero
+        // analytically (densenet's `norm5`, normalised away by the head's train-mode BatchNorm1d; float64
+        // gives ~1e-17) must be below 1e-6 of the model's largest gradient.
+        let largest = expected.filter { $0.key.hasPrefix("grad.") }.values.map { $0.storage.map(abs).max() ?? 0 }.max() ?? 1
         var count = 0
         for (key, p) in build.model.namedParameters() {
             let reference = expected["grad.\(key)"]
             #expect((p.grad != nil) == (reference != nil), "\(key): gradient present \(p.grad != nil), torch \(reference != nil)")
             guard let reference, let grad = p.grad else { continue }
             count += 1
+            let torch32 = expected["f32dev.\(key)"]?.storage ?? [0, 0]
             let (maxRelative, normRelative) = (grad.maxRelativeDifference(from: reference), Self.normRelative(grad, reference))
             if ProcessInfo.processInfo.environment["LEARNERLENS_DEBUG_GRADIENTS"] != nil {
-                print("GRAD \(arch.rawValue) \(frozen) \(key) \(maxRelative) \(normRelative)")
+                print("GRAD \(arch.rawValue) \(frozen) \(key) \(maxRelative) \(normRelative) torch32 \(torch32)")
             }
-            let stem = key == "0.0.weight"
-            #expect(maxRelative <= (stem ? 3e-2 : 1e-3), "grad.\(key) max-relative")
-            #expect(normRelative <= (stem ? 5e-3 : 5e-4), "grad.\(key) norm-relative")
+            if (reference.storage.map(abs).max() ?? 0) < 1e-12 {
+                #expect((grad.storage.map(abs).max() ?? 0) <= 1e-6 * largest, "grad.\(key) should be 0")
+                continue
+            }
+            let (maxFloor, normFloor) = Self.floors[arch] ?? (1e-3, 5e-4)
+            #expect(Double(maxRelative) <= max(maxFloor, 3 * Double(torch32[0])), "grad.\(key) max-relative (torch float32: \(torch32[0]))")
+            #expect(normRelative <= max(normFloor, 3 * Double(torch32[1])), "grad.\(key) norm-relative (torch float32: \(torch32[1]))")
         }
         #expect(count == expected.keys.filter { $0.hasPrefix("grad.") }.count)
         for (key, b) in build.model.namedBuffers() where key.contains("running") {

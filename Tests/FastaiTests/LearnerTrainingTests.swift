@@ -151,7 +151,7 @@ import Testing
         #expect {
             _ = try build.learner.fitOneCycle(epochs: 1, data: &data)
         } throws: { error in
-            "\(error)".contains("the training loss became nan at epoch 0, batch 1 of 4")
+            "\(error)".contains("the training loss became NaN at epoch 0, batch 1 of 4")
         }
         #expect(throws: TrainingError("the number of epochs must be at least 1, got 0")) {
             _ = try build.learner.fitOneCycle(epochs: 0, data: &data)

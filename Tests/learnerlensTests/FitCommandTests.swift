@@ -16,10 +16,16 @@ import Testing
         let r = try CLI.run(Self.tiny + ["--epochs", "2", "--save", saved.path])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
-        #expect(lines.first?.hasPrefix("epoch     train_loss  valid_loss  error_rate  time") == true)
+        #expect(lines.count == 4)
+        // The header says what ran, normalisation included (fastai v1's create_cnn does not normalise; the
+        // recipe does, with ImageNet's statistics, as Lesson 1's `.normalize(imagenet_stats)`).
         #expect(
-            lines.dropFirst().enumerated().allSatisfy { i, line in
+            lines.first
+                == "# create_cnn(resnet18, pretrained=False), fit_one_cycle(2, slice(None, 0.003)); Fashion-MNIST 64 train / 32 valid, size 28, normalize(imagenet_stats)"
+        )
+        #expect(lines.dropFirst().first?.hasPrefix("epoch     train_loss  valid_loss  error_rate  time") == true)
+        #expect(
+            lines.dropFirst(2).enumerated().allSatisfy { i, line in
                 line.range(of: #"^\#(i) +\d+\.\d{6} +\d+\.\d{6} +0\.\d{6} +\d\d:\d\d"#, options: .regularExpression) != nil
             })
         #expect(!r.stderr.contains("\u{1B}"))  // no progress bar without a terminal
@@ -40,6 +46,7 @@ import Testing
         // slice(1e-4, 1e-3) over 3 groups, one-cycle's first batch at max/25.
         #expect(abs(lrs[0][0] - 1e-4 / 25) < 1e-12 && abs(lrs[0][2] - 1e-3 / 25) < 1e-12)
         #expect((object["moms"] as? [Double])?.first == 0.95)
+        #expect(object["normalize"] as? String == "normalize(imagenet_stats)")
         #expect((object["losses"] as? [Double])?.count == 2)
     }
 
@@ -49,7 +56,17 @@ import Testing
         (["--lr", "1e-2,1e-4"], "--lr 1e-2,1e-4: slice(a, b) needs a ≤ b"),
         (["--epochs", "0"], "--epochs must be at least 1, got 0"),
         (["--data-dir", "/nonexistent/fmnist"], "Install Debian's dataset-fashion-mnist package"),
+        (["--train-subset", "0"], "--train-subset must be at least 1, got 0"),
+        (["--load", "/nonexistent/m.safetensors"], "--load"),
     ]
+
+    /// A learning rate so large that the weights overflow: the run stops at the batch where the loss became NaN.
+    @Test(.enabled(if: dataPresent))
+    func stopsWhenTheLossBecomesNaN() throws {
+        let r = try CLI.run(["fit", "--no-pretrained", "--train-subset", "96", "--valid-subset", "32", "--bs", "32", "--lr", "1e30"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: the training loss became NaN at epoch 0, batch 2 of 3"), "\(r.stderr)")
+    }
 
     @Test(arguments: refusals)
     func refusesBadInput(_ extra: [String], _ message: String) throws {

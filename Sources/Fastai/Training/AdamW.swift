@@ -39,6 +39,12 @@ public struct AdamW: Sendable, Equatable {
         public var expAvgSq: [Float]
         /// `step`: the steps this parameter took.
         public var step: Int
+        /// A state as torch keeps it.
+        public init(expAvg: [Float], expAvgSq: [Float], step: Int) {
+            self.expAvg = expAvg
+            self.expAvgSq = expAvgSq
+            self.step = step
+        }
     }
 
     /// The slots, in the order parameters are passed to `step`.
@@ -133,6 +139,22 @@ public struct AdamW: Sendable, Equatable {
 
     /// Forgets every parameter's moments and step count (what fastai's `freeze_to` does by making a new optimizer).
     public mutating func resetState() { states = [State?](repeating: nil, count: slots.count) }
+
+    /// Puts back saved per-parameter states (`optimizer.load_state_dict`), one per slot, each sized like
+    /// its parameter (`counts`).
+    public mutating func restore(states saved: [State?], counts: [Int]) throws(TrainingError) {
+        guard saved.count == slots.count, counts.count == slots.count else {
+            throw TrainingError("the optimizer has \(slots.count) parameters, the saved state \(saved.count)")
+        }
+        for (i, s) in saved.enumerated() {
+            guard let s else { continue }
+            guard s.expAvg.count == counts[i], s.expAvgSq.count == counts[i], s.step >= 1 else {
+                throw TrainingError(
+                    "the saved state of parameter \(i) has \(s.expAvg.count)/\(s.expAvgSq.count) moments and step \(s.step) for \(counts[i]) values")
+            }
+        }
+        states = saved
+    }
 
     /// torch's float32 Adam update for one parameter, in torch's operation order (lerp and addcmul fused
     /// multiply-adds as torch's vectorised CPU kernels do them). torch's float32 `sqrt` on an AVX-512 CPU is not

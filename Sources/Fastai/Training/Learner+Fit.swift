@@ -63,7 +63,7 @@ extension Learner {
                 let (loss, _) = try GradientStep.run(model: model, input: batch.images, targets: batch.labels)
                 guard loss.isFinite else {
                     throw TrainingError(
-                        "the training loss became \(loss) at epoch \(epoch), batch \(b + 1) of \(batches.count) (iteration \(iteration + 1)); try a lower learning rate"
+                        "the training loss became \(Self.name(loss)) at epoch \(epoch), batch \(b + 1) of \(batches.count) (iteration \(iteration + 1)); try a lower learning rate"
                     )
                 }
                 smoother.add(loss)
@@ -84,6 +84,10 @@ extension Learner {
             if !skipValidate {
                 progress(.validating(epoch: epoch))
                 (validLoss, metrics) = try validate(data.valid)
+                if let v = validLoss, !v.isFinite {
+                    throw TrainingError(
+                        "the validation loss became \(Self.name(v)) at epoch \(epoch) (the training loss was \(smoother.smooth)); try a lower learning rate")
+                }
             }
             recorder.recordEpoch(batches: done, validLoss: validLoss, metrics: metrics)
             let row = EpochStats(
@@ -94,6 +98,9 @@ extension Learner {
         }
         return stats
     }
+
+    /// "NaN", "inf" or "-inf" for a loss that is not finite (Swift prints "nan").
+    static func name(_ loss: Float) -> String { loss.isNaN ? "NaN" : loss > 0 ? "inf" : "-inf" }
 
     /// `learn.validate(dl)`: eval mode, no gradients; the loss averaged as fastai does (batch means
     /// weighted by batch size, float32) and `error_rate` as an exact mean over the items.

@@ -15,10 +15,13 @@ struct Fit: ParsableCommand {
         discussion: """
             Data: a folder of JPEG/PNG images labelled and split as `learnerlens data` does (PATH with --pat, \
             --folder or --csv), the training set with get_transforms(), the validation set resized and \
-            centre-cropped, both normalised with imagenet_stats; without PATH, Debian's dataset-fashion-mnist (60k training images, the 10k test images as the \
-            validation set), grayscale repeated to 3 channels, normalised with ImageNet's statistics. \
-            With --pretrained (the default) the body is frozen as fastai's create_cnn does, whether or \
-            not weights were found.
+            centre-cropped; without PATH, Debian's dataset-fashion-mnist (60k training images, the 10k test \
+            images as the validation set), grayscale repeated to 3 channels. Both are normalised with \
+            ImageNet's statistics (Lesson 1's `.normalize(imagenet_stats)`; fastai v1's create_cnn does not \
+            normalise by itself, so this holds with and without --pretrained). With --pretrained (the default) \
+            the body is frozen as fastai's create_cnn does, whether or not weights were found. --save writes \
+            learn.save(with_opt=True) as one safetensors file (state dict, Adam state, and what \
+            `learnerlens predict` needs); --load continues from such a file.
             """)
 
     @OptionGroup var setup: LearnerSetup
@@ -32,8 +35,11 @@ struct Fit: ParsableCommand {
     @Option(help: "Weight decay (fastai's default 1e-2).")
     var wd: Double = 1e-2
 
-    @Option(help: "Write the trained model's state dict here (safetensors).")
+    @Option(help: "After training, write the learner here (safetensors: state dict, optimizer state, arch, classes, size, stats).")
     var save: String?
+
+    @Option(help: "Before training, load a learner written by --save (weights and optimizer state; same --arch and freezing).")
+    var load: String?
 
     @Option(help: "Output: text (fastai's table) or json (rows plus the recorder's lrs, moms and losses).")
     var format: FitFormat = .text
@@ -59,6 +65,13 @@ struct Fit: ParsableCommand {
         }
     }
 
+    /// fastai's spelling of the normalisation in use.
+    static func describe(_ n: Normalization?) -> String {
+        guard let n else { return "not normalised" }
+        if n == .imagenet { return "normalize(imagenet_stats)" }
+        return "normalize(\(n.mean), \(n.std))"
+    }
+
     func validate() throws {
         if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if !(wd >= 0 && wd.isFinite) { throw ValidationError("--wd must be a non-negative number, got \(wd)") }
@@ -69,12 +82,25 @@ struct Fit: ParsableCommand {
         try reportingErrors {
             let maxLR = try parsedLR()
             if let save { try FileChecks.writable(save, option: "--save") }
+            if let load { try FileChecks.readable(load, option: "--load") }
             let (build, counts, learnerData) = try setup.make()
             let learner = build.learner
             var data = learnerData
+            let normalization = data.train.normalization
+            if let load {
+                let saved = try learner.load(from: URL(fileURLWithPath: load), arch: setup.arch)
+                if saved.size != setup.size { Console.note("\(load) was trained at size \(saved.size); training goes on at \(setup.size)") }
+                if saved.normalization != normalization {
+                    Console.note("\(load) was trained with normalisation \(Self.describe(saved.normalization)); this run uses \(Self.describe(normalization))")
+                }
+            }
             let table = StatsTable(metricNames: learner.metrics)
             let bar = ProgressBar(enabled: format == .text && isatty(STDERR_FILENO) == 1, epochs: epochs)
-            if format == .text { Output.write(table.header + "\n") }
+            if format == .text {
+                Output.write(
+                    "# create_cnn(\(setup.arch), pretrained=\(setup.pretrained ? "True" : "False")), fit_one_cycle(\(epochs), \(maxLR)); \(setup.path ?? "Fashion-MNIST") \(counts.train) train / \(counts.valid) valid, size \(setup.size), \(Self.describe(normalization))\(load.map { ", from \($0)" } ?? "")\n")
+                Output.write(table.header + "\n")
+            }
             let stats = try learner.fitOneCycle(epochs: epochs, maxLR: maxLR, wd: wd, data: &data) { event in
                 switch event {
                 case .epoch(let row):
@@ -89,11 +115,16 @@ struct Fit: ParsableCommand {
                 }
             }
             bar.clear()
-            if let save { try build.model.stateArchive().write(to: URL(fileURLWithPath: save)) }
+            if let save {
+                let info = SavedModelInfo(
+                    arch: setup.arch, classes: learner.data.classes, size: setup.size, normalization: normalization, channels: 3)
+                try learner.save(to: URL(fileURLWithPath: save), info: info)
+            }
             if format == .json {
                 let r = learner.recorder
                 let report = FitReport(
                     arch: setup.arch, epochs: epochs, lr: maxLR.description, batchSize: setup.bs, size: setup.size,
+                    normalize: Self.describe(normalization),
                     trainImages: counts.train, validImages: counts.valid,
                     rows: stats.map {
                         FitReport.Row(
@@ -128,6 +159,7 @@ struct FitReport: Encodable {
     var lr: String
     var batchSize: Int
     var size: Int
+    var normalize: String
     var trainImages: Int
     var validImages: Int
     var rows: [Row]
@@ -135,7 +167,7 @@ struct FitReport: Encodable {
     var moms: [Double]
     var losses: [Float]
     enum CodingKeys: String, CodingKey {
-        case arch, epochs, lr, size, rows, lrs, moms, losses
+        case arch, epochs, lr, size, normalize, rows, lrs, moms, losses
         case batchSize = "bs"
         case trainImages = "train_images"
         case validImages = "valid_images"
