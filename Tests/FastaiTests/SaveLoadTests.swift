@@ -121,13 +121,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: url) }
         try build.learner.save(to: url, info: Self.info)
         let saved = try SavedLearner(contentsOf: url)
-        let x = try saved.input(data.valid.images, index: 3)
-        #expect(x == (try data.valid.batch([3]).images))
+        let valid = try #require(data.valid as? ImageLoader)
+        let x = try saved.input(valid.images, index: 3)
+        #expect(x == (try valid.batch([3]).images))
         let (category, index, p) = try saved.predict(x)
         let original = try build.learner.predict(x)
         #expect(index == original.classIndex && p == original.probabilities)
         #expect(category == ["0", "1"][index])
-        #expect(throws: TrainingError.self) { try saved.input(data.valid.images, index: 12) }
+        #expect(throws: TrainingError.self) { try saved.input(valid.images, index: 12) }
     }
 
     /// A validation loss that is not finite stops the run, naming the epoch.
