@@ -88,7 +88,8 @@ extension Tensor {
         let y = x.scaledPerChannel(scale: scale, shift: shift, residual: residual, relu: relu)
         let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
         let mask = relu ? y : nil
-        return y.recorded(from: inputs) { [means, invStds] g, needs in
+        let label = "batchNorm" + (residual == nil ? "" : " + residual") + (relu ? " + ReLU" : "")
+        return y.recorded(from: inputs, label: label) { [means, invStds] g, needs in
             let parameterNeeds = needs.dropFirst().prefix((weight == nil ? 0 : 1) + (bias == nil ? 0 : 1))
             // The residual's gradient is the masked output gradient itself: made once, and then
             // batch norm's backward needs no mask of its own.

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// fastai v1's optimizer for `cnn_learner`: `OptimWrapper` over `partial(torch.optim.Adam, betas=(0.9, 0.99))`
 /// with `true_wd=True`, on flat Float32 buffers (one per parameter), independent of any module type.
@@ -135,10 +136,11 @@ public struct AdamW: Sendable, Equatable {
     /// for), then torch's Adam if it has a gradient. Each parameter's update depends only on its own
     /// values, so doing decay and Adam per parameter gives fastai's two loops' result exactly.
     public mutating func update(_ i: Int, _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>?) {
+        guard p.count > 0 else { return }
         let group = slots[i].layerGroup
         let factor: Float? = decays(i, hasGradient: g != nil) ? Float(1 - wd[group] * lr[group]) : nil
         guard let g else {
-            if let factor { for j in p.indices { p[j] *= factor } }
+            if let factor { AdamKernel.scale(p.baseAddress!, count: p.count, by: factor) }
             return
         }
         let l2 = trueWD ? 0 : (slots[i].inDecayGroup || bnWD ? wd[group] : 0)
@@ -169,21 +171,12 @@ public struct AdamW: Sendable, Equatable {
         let biasCorrection2 = 1 - pow(beta2, t)
         let stepSize = Float(-(lr / biasCorrection1))
         let bc2Sqrt = Float(pow(biasCorrection2, 0.5))
-        let w = Float(1 - beta1), b2 = Float(beta2), oneMinusB2 = Float(1 - beta2), e = Float(eps), l2Factor = Float(l2)
-        let factor = decay ?? 1, decays = decay != nil
-        let pp = p.baseAddress!, gp = g.baseAddress!
-        state.expAvg.withUnsafeMutableBufferPointer { mb in
-            state.expAvgSq.withUnsafeMutableBufferPointer { vb in
-                let m = mb.baseAddress!, v = vb.baseAddress!
-                for j in 0..<p.count {
-                    let param = decays ? pp[j] * factor : pp[j]
-                    let grad = l2 == 0 ? gp[j] : gp[j] + l2Factor * param  // grad.add(param, alpha=wd)
-                    m[j] = m[j].addingProduct(w, grad - m[j])  // exp_avg.lerp_(grad, 1−β1): fma(w, g−m, m)
-                    // mul_(β2).addcmul_(g, g, value=1−β2): torch's CPU kernel fuses it as fma((1−β2)·g, g, β2·v).
-                    v[j] = (v[j] * b2).addingProduct(oneMinusB2 * grad, grad)
-                    let denom = v[j].squareRoot() / bc2Sqrt + e
-                    pp[j] = param + stepSize * m[j] / denom  // addcdiv_(m, denom, value=−step_size)
-                }
+        let constants = AdamKernel.Constants(
+            decay: decay ?? 1, l2: Float(l2), w: Float(1 - beta1), b2: Float(beta2), oneMinusB2: Float(1 - beta2), stepSize: stepSize,
+            bc2Sqrt: bc2Sqrt, eps: Float(eps))
+        state.expAvg.withUnsafeMutableBufferPointer { m in
+            state.expAvgSq.withUnsafeMutableBufferPointer { v in
+                AdamKernel.step(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, count: p.count, constants)
             }
         }
     }

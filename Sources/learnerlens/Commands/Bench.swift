@@ -62,6 +62,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "train: freeze the body as fastai's freeze() does (batch norms still train); default: unfrozen.")
     var frozen = false
 
+    @Flag(help: "train: also time each operation's backward (per step, by the operation that recorded it).")
+    var profile = false
+
     @Option(help: "train: classes of the head (Fashion-MNIST's 10 by default).")
     var classes = 10
 
