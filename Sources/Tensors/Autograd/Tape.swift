@@ -127,7 +127,9 @@ extension Tensor {
         var out = detached()
         out.storage.withUnsafeMutableBufferPointer { y in
             other.storage.withUnsafeBufferPointer { z in
-                for i in y.indices { y[i] += z[i] }
+                Parallel.chunks(y.count) { range in
+                    for i in range { y[i] += z[i] }
+                }
             }
         }
         return out
