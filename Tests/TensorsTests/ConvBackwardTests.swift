@@ -17,6 +17,8 @@ import Testing
         ("1x1 s2", ConvGeometry(kernel: (1, 1), stride: (2, 2)), 3, 8, 4, 7),
         ("7x7 s2 p3", ConvGeometry(kernel: (7, 7), stride: (2, 2), padding: (3, 3)), 2, 3, 4, 12),
         ("3x3 s1 p0", ConvGeometry(kernel: (3, 3)), 2, 4, 3, 6),
+        ("3x3 s1 p1 on 1x1 maps (one tap)", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 6, 8, 5, 1),
+        ("3x3 s2 p1 on 1x1 maps (one tap)", ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), 3, 4, 6, 1),
     ]
 
     /// dX and dW by definition, in double precision.
@@ -74,6 +76,13 @@ import Testing
             Tensor.batchWeightGradient(dy, input: x, weightShape: w.shape, g, limit: c * g.kernel.0 * g.kernel.1 * dy.shape[2] * dy.shape[3])
         }
         #expect(Self.maxRelative(chunked, dw) <= 2e-6)
+    }
+
+    @Test func oneTapForwardEqualsIm2col() throws {
+        let x = randomTensor([5, 12, 1, 1], seed: 1), w = randomTensor([7, 12, 3, 3], seed: 2), b = randomTensor([7], seed: 3)
+        let kernel = try ConvKernel(weight: w, scale: randomTensor([7], seed: 4), bias: b, ConvGeometry(kernel: (3, 3), padding: (1, 1)))
+        let fast = try kernel(x, epilogue: ConvEpilogue(relu: true)), reference = try kernel(x, epilogue: ConvEpilogue(relu: true), algorithm: .im2col)
+        #expect(fast.maxRelativeDifference(from: reference) <= 1e-6)
     }
 
     @Test func winogradIsWhatTheInputGradientUses() throws {

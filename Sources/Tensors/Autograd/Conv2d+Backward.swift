@@ -63,6 +63,23 @@ extension Tensor {
         let ocg = oc / groups, kg = cg * kh * kw, kRows = c * kh * kw
         let size = oc * kg
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
+        // 1×1 maps in and out: only the tap at the padding offset meets the input (the forward's
+        // single-tap case); every other tap's gradient is exactly 0.
+        if ExecutionOptions.current.fastPaths, groups == 1, h == 1, w == 1, spatial == 1, g.padding.0 < kh, g.padding.1 < kw {
+            let tap = g.padding.0 * kw + g.padding.1, taps = kh * kw
+            var out = [Float](repeating: 0, count: oc * kRows)
+            dy.storage.withUnsafeBufferPointer { dyb in
+                input.storage.withUnsafeBufferPointer { xb in
+                    Workspace.withBuffer(oc * c) { dwTap in
+                        // dW_tap[OC, C] = dYᵀ[OC, N] · X[N, C]
+                        GEMM.sgemm(
+                            transposeA: true, m: oc, n: c, k: n, a: dyb.baseAddress!, lda: oc, b: xb.baseAddress!, ldb: c, c: dwTap, ldc: c)
+                        for o in 0..<oc { for ci in 0..<c { out[(o * c + ci) * taps + tap] = dwTap[o * c + ci] } }
+                    }
+                }
+            }
+            return Tensor(shape: weightShape, storage: out)
+        }
         if groups == 1 && ExecutionOptions.current.threads > 1 {
             return batchWeightGradient(dy, input: input, weightShape: weightShape, g)
         }
