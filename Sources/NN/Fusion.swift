@@ -33,6 +33,25 @@ extension Module {
                 }
             }
         }
+        // Training (or no fusion): the batch norm still takes the residual add and ReLU into its
+        // own pass and backward, unless a hook must see its output.
+        if ExecutionOptions.current.fastPaths, let bn = child(bnName) as? BatchNorm2d, !bn.hasHooks,
+            reluName.map({ child($0) is ReLU && !child($0)!.hasHooks }) ?? true
+        {
+            let z = try run(convName, x)
+            let r = try extra ?? residual?()
+            if let r, r.shape != z.shape || z.rank != 4 {
+                // (The unfused order reports the mismatch where it always did: at the add.)
+                return try Tensor.add(run(bnName, z), r)
+            }
+            do {
+                return try bn.forward(z, residual: r, relu: reluName != nil)
+            } catch let error as TensorError {
+                var located = ForwardError(layer: bn.typeName, inputShape: z.shape, message: error.message)
+                located.path.insert(bnName, at: 0)
+                throw located
+            }
+        }
         var y = try run(bnName, run(convName, x))
         // (A residual computed for the fused path is not computed again.)
         if let residual { y = try Tensor.add(y, extra ?? residual()) }

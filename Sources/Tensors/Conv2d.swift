@@ -142,6 +142,13 @@ public final class ConvKernel {
         var chosen = algorithm == .automatic ? self.algorithm(for: input.shape) : algorithm
         if case .winograd = chosen, !Winograd.applies(to: g) { chosen = .im2col }
 
+        // A 1×1 map in and out (a 28×28 image's last stage) sees one tap of the kernel, the one at
+        // the padding offset; the others only ever meet padding. A plain GEMM with that tap's
+        // weights gives the same sums without the zeros (3×3: a ninth of the work).
+        let tap = g.padding.0 * kw + g.padding.1
+        let singleTap =
+            algorithm == .automatic && ExecutionOptions.current.fastPaths && h == 1 && w == 1 && oh == 1 && ow == 1
+            && g.groups == 1 && g.padding.0 < kh && g.padding.1 < kw
         var out = Tensor(uninitialized: shape)
         let zeros = [Float](repeating: 0, count: oc)
         input.storage.withUnsafeBufferPointer { src in
@@ -155,6 +162,12 @@ public final class ConvKernel {
                                 scale: scale == nil ? nil : sc.baseAddress, bias: bias == nil ? nil : b.baseAddress,
                                 residual: epilogue.residual == nil ? nil : r.baseAddress, relu: epilogue.relu,
                                 planeSize: oh * ow, channels: oc)
+                            if singleTap {
+                                weight.storage.withUnsafeBufferPointer { wt in
+                                    Self.singleTapConvolve(x, n: n, c: c, weight: wt.baseAddress!, oc: oc, taps: kh * kw, tap: tap, into: y, finishing: pass)
+                                }
+                                return
+                            }
                             switch chosen {
                             case .winograd(let variant):
                                 // The scale is in the transformed weights; the output transform
@@ -189,6 +202,19 @@ public final class ConvKernel {
         }
         transformed = [variant: u]
         return u
+    }
+
+    /// A convolution of 1×1 maps that sees only kernel tap `tap`: `y[N, OC] = x[N, C] · W_tapᵀ`,
+    /// then the output pass on every (image, channel).
+    private static func singleTapConvolve(
+        _ x: UnsafePointer<Float>, n: Int, c: Int, weight wp: UnsafePointer<Float>, oc: Int, taps: Int, tap: Int,
+        into y: UnsafeMutablePointer<Float>, finishing pass: OutputPass
+    ) {
+        Workspace.withBuffer(oc * c) { wTap in
+            for o in 0..<oc { for ci in 0..<c { wTap[o * c + ci] = wp[(o * c + ci) * taps + tap] } }
+            GEMM.parallelSgemmTransposedB(m: n, n: oc, k: c, a: x, b: wTap, c: y)
+        }
+        if !pass.isIdentity { for plane in 0..<(n * oc) { pass.finish(y, plane: plane, from: 0, count: 1) } }
     }
 
     /// im2col + GEMM into `y` (`[N, OC, OH, OW]`, fully overwritten), then the output pass.

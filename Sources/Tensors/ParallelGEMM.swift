@@ -30,4 +30,19 @@ extension GEMM {
             }
         }
     }
+
+    /// `C[m×n] = A[m×k] · B[n×k]ᵀ` (all dense, row-major) cut into column slices, one per thread.
+    static func parallelSgemmTransposedB(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        let threads = ExecutionOptions.current.threads
+        if threads == 1 || m * n * k < 1 << 19 {
+            sgemm(transposeB: true, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: c, ldc: n)
+            return
+        }
+        let step = ((n + threads - 1) / threads + 15) / 16 * 16
+        let parts = (n + step - 1) / step
+        Parallel.forEach(parts, work: .max / parts) { p in
+            let lo = p * step, count = min(n, lo + step) - lo
+            sgemm(transposeB: true, m: m, n: count, k: k, a: a, lda: k, b: b + lo * k, ldb: k, c: c + lo, ldc: n)
+        }
+    }
 }

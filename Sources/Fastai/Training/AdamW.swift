@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// fastai v1's optimizer for `cnn_learner`: `OptimWrapper` over `partial(torch.optim.Adam, betas=(0.9, 0.99))`
 /// with `true_wd=True`, on flat Float32 buffers (one per parameter), independent of any module type.
@@ -98,43 +99,65 @@ public struct AdamW: Sendable, Equatable {
             throw TrainingError(
                 "the optimizer has \(slots.count) parameters, got \(parameters.count) parameters and \(gradients.count) gradients")
         }
-        for (name, values) in [("lr", lr), ("wd", wd), ("mom", mom), ("beta", beta)] where values.count != layerGroups {
-            throw TrainingError("\(name) has \(values.count) values for \(layerGroups) layer groups")
+        try checkHyperParameters()
+        for i in slots.indices {
+            try check(i, count: parameters[i].count, gradientCount: gradients[i]?.count)
         }
         for i in slots.indices {
-            if let g = gradients[i], g.count != parameters[i].count {
-                throw TrainingError("parameter \(i) has \(parameters[i].count) values but its gradient has \(g.count)")
-            }
-            if let s = states[i], s.expAvg.count != parameters[i].count {
-                throw TrainingError("parameter \(i) changed size from \(s.expAvg.count) to \(parameters[i].count) values")
-            }
-        }
-        // 1. fastai's decoupled decay, outside torch's step, for every layer group.
-        if trueWD {
-            for i in slots.indices where slots[i].inDecayGroup || bnWD {
-                guard gradients[i] != nil || decaysWithoutGradient else { continue }
-                let group = slots[i].layerGroup
-                let factor = Float(1 - wd[group] * lr[group])
-                parameters[i].withUnsafeMutableBufferPointer { p in
-                    for j in p.indices { p[j] *= factor }
+            parameters[i].withUnsafeMutableBufferPointer { p in
+                if let g = gradients[i] {
+                    g.withUnsafeBufferPointer { g in update(i, p, g) }
+                } else {
+                    update(i, p, nil)
                 }
             }
         }
-        // 2. torch.optim.Adam.step() with weight_decay 0 (true_wd) or the L2 weight_decay.
-        for i in slots.indices {
-            guard let grad = gradients[i] else { continue }
-            let group = slots[i].layerGroup
-            let l2 = trueWD ? 0 : (slots[i].inDecayGroup || bnWD ? wd[group] : 0)
-            var state =
-                states[i]
-                ?? State(
-                    expAvg: [Float](repeating: 0, count: grad.count), expAvgSq: [Float](repeating: 0, count: grad.count), step: 0)
-            state.step += 1
-            Self.adam(
-                parameter: &parameters[i], gradient: grad, state: &state, lr: lr[group], beta1: mom[group],
-                beta2: beta[group], eps: eps, l2: l2)
-            states[i] = state
+    }
+
+    /// Throws unless `lr`, `wd`, `mom` and `beta` have one value per layer group.
+    public func checkHyperParameters() throws(TrainingError) {
+        for (name, values) in [("lr", lr), ("wd", wd), ("mom", mom), ("beta", beta)] where values.count != layerGroups {
+            throw TrainingError("\(name) has \(values.count) values for \(layerGroups) layer groups")
         }
+    }
+
+    /// Throws unless parameter `i`, of `count` values, fits its gradient and its Adam state.
+    public func check(_ i: Int, count: Int, gradientCount: Int?) throws(TrainingError) {
+        if let gradientCount, gradientCount != count {
+            throw TrainingError("parameter \(i) has \(count) values but its gradient has \(gradientCount)")
+        }
+        if let s = states[i], s.expAvg.count != count {
+            throw TrainingError("parameter \(i) changed size from \(s.expAvg.count) to \(count) values")
+        }
+    }
+
+    /// Whether a step decays parameter `i` (true weight decay, its group, and 1.0.61's rule for
+    /// parameters without a gradient). A parameter without a gradient that does not decay is left alone.
+    public func decays(_ i: Int, hasGradient: Bool) -> Bool {
+        trueWD && (slots[i].inDecayGroup || bnWD) && (hasGradient || decaysWithoutGradient)
+    }
+
+    /// Parameter `i`'s share of a step, in one pass over its values (after `check`): fastai's
+    /// decoupled decay (`p · (1 − wd·lr)`, before Adam and at the weights the gradient was computed
+    /// for), then torch's Adam if it has a gradient. Each parameter's update depends only on its own
+    /// values, so doing decay and Adam per parameter gives fastai's two loops' result exactly.
+    public mutating func update(_ i: Int, _ p: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>?) {
+        guard p.count > 0 else { return }
+        let group = slots[i].layerGroup
+        let factor: Float? = decays(i, hasGradient: g != nil) ? Float(1 - wd[group] * lr[group]) : nil
+        guard let g else {
+            if let factor { AdamKernel.scale(p.baseAddress!, count: p.count, by: factor) }
+            return
+        }
+        let l2 = trueWD ? 0 : (slots[i].inDecayGroup || bnWD ? wd[group] : 0)
+        var state =
+            states[i] ?? State(expAvg: [Float](repeating: 0, count: g.count), expAvgSq: [Float](repeating: 0, count: g.count), step: 0)
+        states[i] = nil  // (so the moments are uniquely referenced and updated in place)
+        state.step += 1
+        Self.adam(
+            parameter: p, gradient: g, state: &state, lr: lr[group], beta1: mom[group], beta2: beta[group], eps: eps, l2: l2,
+            decay: factor)
+        states[i] = state
     }
 
     /// Forgets every parameter's moments and step count (what fastai's `freeze_to` does by making a new optimizer).
@@ -157,31 +180,25 @@ public struct AdamW: Sendable, Equatable {
     }
 
     /// torch's float32 Adam update for one parameter, in torch's operation order (lerp and addcmul fused
-    /// multiply-adds as torch's vectorised CPU kernels do them). torch's float32 `sqrt` on an AVX-512 CPU is not
+    /// multiply-adds as torch's vectorised CPU kernels do them), after multiplying the parameter by `decay`
+    /// when given (fastai's true weight decay). torch's float32 `sqrt` on an AVX-512 CPU is not
     /// always correctly rounded (1 ulp off for about a fifth of random inputs, measured against numpy), so the
     /// result can differ from torch by an ulp there.
     static func adam(
-        parameter p: inout [Float], gradient g: [Float], state: inout State, lr: Double, beta1: Double,
-        beta2: Double, eps: Double, l2: Double
+        parameter p: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>, state: inout State, lr: Double,
+        beta1: Double, beta2: Double, eps: Double, l2: Double, decay: Float? = nil
     ) {
         let t = Double(state.step)
         let biasCorrection1 = 1 - pow(beta1, t)
         let biasCorrection2 = 1 - pow(beta2, t)
         let stepSize = Float(-(lr / biasCorrection1))
         let bc2Sqrt = Float(pow(biasCorrection2, 0.5))
-        let w = Float(1 - beta1), b2 = Float(beta2), oneMinusB2 = Float(1 - beta2), e = Float(eps), decay = Float(l2)
-        p.withUnsafeMutableBufferPointer { p in
-            state.expAvg.withUnsafeMutableBufferPointer { m in
-                state.expAvgSq.withUnsafeMutableBufferPointer { v in
-                    for j in p.indices {
-                        let grad = l2 == 0 ? g[j] : g[j] + decay * p[j]  // grad.add(param, alpha=wd)
-                        m[j] = m[j].addingProduct(w, grad - m[j])  // exp_avg.lerp_(grad, 1−β1): fma(w, g−m, m)
-                        // mul_(β2).addcmul_(g, g, value=1−β2): torch's CPU kernel fuses it as fma((1−β2)·g, g, β2·v).
-                        v[j] = (v[j] * b2).addingProduct(oneMinusB2 * grad, grad)
-                        let denom = v[j].squareRoot() / bc2Sqrt + e
-                        p[j] = p[j] + stepSize * m[j] / denom  // addcdiv_(m, denom, value=−step_size)
-                    }
-                }
+        let constants = AdamKernel.Constants(
+            decay: decay ?? 1, l2: Float(l2), w: Float(1 - beta1), b2: Float(beta2), oneMinusB2: Float(1 - beta2), stepSize: stepSize,
+            bc2Sqrt: bc2Sqrt, eps: Float(eps))
+        state.expAvg.withUnsafeMutableBufferPointer { m in
+            state.expAvgSq.withUnsafeMutableBufferPointer { v in
+                AdamKernel.step(p.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, count: p.count, constants)
             }
         }
     }

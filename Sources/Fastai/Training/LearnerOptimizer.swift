@@ -46,11 +46,21 @@ public struct LearnerOptimizer {
     /// `opt.step()`: decays and updates every parameter from its `grad` (nil: Adam skips it) and
     /// writes the new values back (bumping each parameter's version).
     public mutating func step() throws(TrainingError) {
-        var values = parameters.map(\.value.storage)
-        let gradients = parameters.map { $0.grad?.storage }
-        try adam.step(parameters: &values, gradients: gradients)
-        for (p, v) in zip(parameters, values) where v != p.value.storage {
-            p.value = Tensor(shape: p.value.shape, storage: v)
+        try adam.checkHyperParameters()
+        guard parameters.count == adam.slots.count else {
+            throw TrainingError("the optimizer has \(adam.slots.count) slots for \(parameters.count) parameters")
+        }
+        for (i, p) in parameters.enumerated() { try adam.check(i, count: p.count, gradientCount: p.grad?.count) }
+        // In place, one pass per parameter (decay and Adam together).
+        for (i, p) in parameters.enumerated() where p.grad != nil || adam.decays(i, hasGradient: false) {
+            let gradient = p.grad
+            p.value.withUnsafeMutableBufferPointer { values in
+                if let gradient {
+                    gradient.storage.withUnsafeBufferPointer { g in adam.update(i, values, g) }
+                } else {
+                    adam.update(i, values, nil)
+                }
+            }
         }
     }
 

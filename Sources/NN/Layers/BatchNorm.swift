@@ -36,13 +36,18 @@ public class BatchNorm: Module {
     /// The input rank this flavour accepts.
     var expectedRanks: Set<Int> { [2, 4] }
 
-    public override func forward(_ x: Tensor) throws -> Tensor {
+    public override func forward(_ x: Tensor) throws -> Tensor { try forward(x, residual: nil, relu: false) }
+
+    /// `relu(self(x) + residual)` (each part optional) as one operation: `runConvBN` uses it
+    /// when no hook could see the batch norm's own output.
+    func forward(_ x: Tensor, residual: Tensor?, relu: Bool) throws -> Tensor {
         guard expectedRanks.contains(x.rank) else {
             throw TensorError("expected \(expectedRanks.sorted().map { "\($0)D" }.joined(separator: " or ")) input (got \(x.rank)D input)")
         }
         var running = RunningStatistics(mean: runningMean.value, variance: runningVar.value)
         let y = try Tensor.batchNorm(
-            x, weight: weight.tracked(), bias: bias.tracked(), running: &running, training: training, momentum: momentum, eps: eps)
+            x, weight: weight.tracked(), bias: bias.tracked(), running: &running, training: training, momentum: momentum, eps: eps,
+            residual: residual, relu: relu)
         if training {
             runningMean.value = running.mean
             runningVar.value = running.variance

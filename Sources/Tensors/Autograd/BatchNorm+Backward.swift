@@ -2,66 +2,64 @@
 /// `dβ = Σ g`, `dγ = Σ g · x̂`; the input gradient is `γ · invStd · g` when the statistics were
 /// constants (eval mode), and in train mode, where the batch's mean and variance depend on every
 /// input, `γ · invStd · (g − Σ g / m − x̂ · Σ(g · x̂) / m)` — PyTorch's `batch_norm_backward`.
+///
+/// With a ReLU fused after the batch norm (`mask`, the ReLU's output), `g` is first zeroed where
+/// the output is not positive — ReLU's backward, done on the fly in both passes instead of as a
+/// pass of its own. Channels run in parallel; the sums go through `ChannelSums`.
 extension Tensor {
     func batchNormBackward(
-        input x: Tensor, weight gamma: [Float]?, means: [Float], invStds: [Float], batchStatistics: Bool,
+        input x: Tensor, weight gamma: [Float]?, means: [Float], invStds: [Float], batchStatistics: Bool, mask: Tensor? = nil,
         needInput: Bool, needParameters: Bool
     ) -> (Tensor?, Tensor?, Tensor?) {
         let n = x.shape[0], c = x.shape[1]
         let inner = x.rank == 4 ? x.shape[2] * x.shape[3] : 1
         let m = Double(n * inner)
-        var sumG = [Double](repeating: 0, count: c), sumGX = [Double](repeating: 0, count: c)
-        var dx = needInput ? Tensor.zeros(x.shape) : nil
+        var sums = [Double](repeating: 0, count: 2 * c)
+        var dx = needInput ? Tensor(uninitialized: x.shape) : nil
         x.storage.withUnsafeBufferPointer { xs in
             storage.withUnsafeBufferPointer { gs in
-                sumG.withUnsafeMutableBufferPointer { sgp in
-                    sumGX.withUnsafeMutableBufferPointer { sgxp in
-                        Parallel.forEach(c, work: n * inner * 4) { ch in
-                            let mean = means[ch], invStd = invStds[ch]
-                            var sg: Double = 0, sgx: Double = 0
-                            for i in 0..<n {
-                                let base = (i * c + ch) * inner
-                                for j in 0..<inner {
-                                    let gv = gs[base + j]
-                                    sg += Double(gv)
-                                    sgx += Double(gv) * Double((xs[base + j] - mean) * invStd)
+                (mask?.storage ?? []).withUnsafeBufferPointer { ms in
+                    let xp = xs.baseAddress!, gp = gs.baseAddress!
+                    let yp = mask == nil ? nil : ms.baseAddress
+                    // The sums are needed for the parameters' gradients, and for the input's in train mode.
+                    if needParameters || batchStatistics {
+                        sums.withUnsafeMutableBufferPointer { sp in
+                            let out = sp.baseAddress!
+                            Parallel.forEach(c, work: n * inner * 2) { ch in
+                                let mean = means[ch]
+                                var sg: Double = 0, sgx: Double = 0
+                                for i in 0..<n {
+                                    let base = (i * c + ch) * inner
+                                    sg += ChannelSums.sum(gp + base, mask: yp.map { $0 + base }, count: inner)
+                                    sgx += ChannelSums.weightedDeviations(gp + base, xp + base, mask: yp.map { $0 + base }, count: inner, mean: mean)
                                 }
+                                // (Each channel writes only its own two slots.)
+                                out[2 * ch] = sg
+                                out[2 * ch + 1] = sgx * Double(invStds[ch])
                             }
-                            // (Each channel writes only its own slots.)
-                            sgp[ch] = sg
-                            sgxp[ch] = sgx
                         }
                     }
-                }
-            }
-        }
-        if var out = dx {
-            x.storage.withUnsafeBufferPointer { xs in
-                storage.withUnsafeBufferPointer { gs in
-                    out.storage.withUnsafeMutableBufferPointer { ds in
-                        Parallel.forEach(c, work: n * inner * 4) { ch in
+                    guard dx != nil else { return }
+                    dx!.storage.withUnsafeMutableBufferPointer { ds in
+                        let dp = ds.baseAddress!
+                        Parallel.forEach(c, work: n * inner * 2) { ch in
                             let mean = means[ch], invStd = invStds[ch]
                             let k = (gamma?[ch] ?? 1) * invStd
-                            let meanG = Float(sumG[ch] / m), meanGX = Float(sumGX[ch] / m)
+                            let meanG = batchStatistics ? Float(sums[2 * ch] / m) : 0
+                            let meanGX = batchStatistics ? Float(sums[2 * ch + 1] / m) : 0
                             for i in 0..<n {
                                 let base = (i * c + ch) * inner
-                                for j in 0..<inner {
-                                    let g = gs[base + j]
-                                    if batchStatistics {
-                                        let xhat = (xs[base + j] - mean) * invStd
-                                        ds[base + j] = k * (g - meanG - xhat * meanGX)
-                                    } else {
-                                        ds[base + j] = k * g
-                                    }
-                                }
+                                ChannelSums.inputGradient(
+                                    gp + base, xp + base, mask: yp.map { $0 + base }, count: inner, k: k, mean: mean, invStd: invStd,
+                                    meanG: meanG, meanGX: meanGX, into: dp + base)
                             }
                         }
                     }
                 }
             }
-            dx = out
         }
         guard needParameters else { return (dx, nil, nil) }
-        return (dx, Tensor(sumGX.map { Float($0) }), Tensor(sumG.map { Float($0) }))
+        let dgamma = (0..<c).map { Float(sums[2 * $0 + 1]) }, dbeta = (0..<c).map { Float(sums[2 * $0]) }
+        return (dx, Tensor(dgamma), Tensor(dbeta))
     }
 }

@@ -2,16 +2,52 @@
 /// read — all of them, divided by the divisor, for average pools; the first maximal element in
 /// row-major order (a NaN wins) for max pools, as PyTorch's CPU kernels pick their index.
 extension Tensor {
-    /// Max pooling's backward, recomputing each window's argmax from the saved input.
+    /// Max pooling's backward, recomputing each window's argmax from the saved input: one task per
+    /// plane, the window scanned in row-major order with `argmax`'s rule written out (a closure
+    /// and strided ranges per output cost ten times the work).
     func maxPoolBackward(input x: Tensor, _ g: PoolGeometry) -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
-        return scatterPlanes(input: x, inputShape: x.shape) { plane, r, q in
-            var ih0 = r * g.stride.0 - g.padding.0, iw0 = q * g.stride.1 - g.padding.1
-            let ih1 = min(ih0 + (g.kernel.0 - 1) * g.dilation.0 + 1, h), iw1 = min(iw0 + (g.kernel.1 - 1) * g.dilation.1 + 1, w)
-            while ih0 < 0 { ih0 += g.dilation.0 }
-            while iw0 < 0 { iw0 += g.dilation.1 }
-            return Self.argmax(plane!, w, stride(from: ih0, to: ih1, by: g.dilation.0), stride(from: iw0, to: iw1, by: g.dilation.1))
+        let (oh, ow) = (shape[2], shape[3])
+        let (kh, kw) = g.kernel, (sh, sw) = g.stride, (ph, pw) = g.padding, (dh, dw) = g.dilation
+        var dx = Tensor.zeros(x.shape)
+        storage.withUnsafeBufferPointer { gb in
+            x.storage.withUnsafeBufferPointer { xb in
+                dx.storage.withUnsafeMutableBufferPointer { db in
+                    let gp = gb.baseAddress!, xp = xb.baseAddress!, dp = db.baseAddress!
+                    Parallel.forEach(shape[0] * shape[1], work: oh * ow * kh * kw) { p in
+                        let plane = xp + p * h * w, out = dp + p * h * w, grads = gp + p * oh * ow
+                        for r in 0..<oh {
+                            var ih0 = r * sh - ph
+                            let ih1 = min(ih0 + (kh - 1) * dh + 1, h)
+                            while ih0 < 0 { ih0 += dh }
+                            for q in 0..<ow {
+                                var iw0 = q * sw - pw
+                                let iw1 = min(iw0 + (kw - 1) * dw + 1, w)
+                                while iw0 < 0 { iw0 += dw }
+                                var best = -Float.infinity
+                                var index = -1
+                                var ih = ih0
+                                while ih < ih1 {
+                                    var iw = iw0
+                                    while iw < iw1 {
+                                        let v = plane[ih * w + iw]
+                                        if index < 0 { index = ih * w + iw }
+                                        if v > best || v.isNaN {
+                                            best = v
+                                            index = ih * w + iw
+                                        }
+                                        iw += dw
+                                    }
+                                    ih += dh
+                                }
+                                if index >= 0 { out[index] += grads[r * ow + q] }
+                            }
+                        }
+                    }
+                }
+            }
         }
+        return dx
     }
 
     /// Adaptive pooling's backward: the argmax for max (`input` given), an even share for average.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reverse-mode gradients: a tape that records, while it is bound, every operation whose inputs
 /// are tracked, with a closure that turns the output's gradient into the inputs' gradients.
 ///
@@ -23,7 +25,14 @@ public final class Tape: @unchecked Sendable {
         var backward: Backward?
         var sink: ((Tensor) -> Void)?
         var shape: [Int]
+        var label: String
     }
+
+    /// When true, `backward` adds each node's time to `backwardProfile`, keyed by the operation
+    /// that recorded it (`bench --train --profile`).
+    public var profiling = false
+    /// Per operation: how many nodes ran backward and their total milliseconds (with `profiling`).
+    public private(set) var backwardProfile: [String: (count: Int, ms: Double)] = [:]
 
     private var nodes: [Node] = []
 
@@ -44,15 +53,15 @@ public final class Tape: @unchecked Sendable {
     /// A tracked copy of `value` whose gradient is handed to `accumulate` during `backward`.
     public func leaf(_ value: Tensor, accumulate: @escaping (Tensor) -> Void) -> Tensor {
         var out = value
-        nodes.append(Node(inputs: [], backward: nil, sink: accumulate, shape: value.shape))
+        nodes.append(Node(inputs: [], backward: nil, sink: accumulate, shape: value.shape, label: "leaf"))
         out.gradientNode = nodes.count - 1
         return out
     }
 
     /// Records `output` as computed from `inputs`; returns it tracked.
-    func record(_ output: Tensor, inputs: [Tensor], backward: @escaping Backward) -> Tensor {
+    func record(_ output: Tensor, inputs: [Tensor], label: String, backward: @escaping Backward) -> Tensor {
         var out = output
-        nodes.append(Node(inputs: inputs.map(\.gradientNode), backward: backward, sink: nil, shape: output.shape))
+        nodes.append(Node(inputs: inputs.map(\.gradientNode), backward: backward, sink: nil, shape: output.shape, label: label))
         out.gradientNode = nodes.count - 1
         return out
     }
@@ -82,7 +91,14 @@ public final class Tape: @unchecked Sendable {
             }
             guard let backward = node.backward else { continue }
             let needs = node.inputs.map { $0 != nil }
+            let start = profiling ? DispatchTime.now().uptimeNanoseconds : 0
             let inputGradients = backward(gradient, needs)
+            if profiling {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                let key = String(node.label.prefix { $0 != "(" }) + (node.inputs.first.flatMap { $0 } == nil ? " (no input gradient)" : "")
+                backwardProfile[key, default: (0, 0)].count += 1
+                backwardProfile[key, default: (0, 0)].ms += ms
+            }
             for (input, g) in zip(node.inputs, inputGradients) {
                 guard let input, let g else { continue }
                 precondition(g.shape == nodes[input].shape, "gradient shape \(g.shape) for a \(nodes[input].shape) input")
@@ -100,9 +116,10 @@ public final class Tape: @unchecked Sendable {
 extension Tensor {
     /// `output` recorded on the bound tape as computed from `inputs` when any of them is tracked;
     /// untracked otherwise. Every differentiable operation returns through here.
-    func recorded(from inputs: [Tensor], _ backward: @escaping Tape.Backward) -> Tensor {
+    /// `label` names the operation in `Tape.backwardProfile` (the calling function by default).
+    func recorded(from inputs: [Tensor], label: String = #function, _ backward: @escaping Tape.Backward) -> Tensor {
         guard let tape = Tape.current, inputs.contains(where: \.isTracked) else { return detached() }
-        return tape.record(self, inputs: inputs, backward: backward)
+        return tape.record(self, inputs: inputs, label: label, backward: backward)
     }
 
     /// Elementwise sum of two same-shaped tensors, untracked (gradient accumulation).
@@ -110,7 +127,9 @@ extension Tensor {
         var out = detached()
         out.storage.withUnsafeMutableBufferPointer { y in
             other.storage.withUnsafeBufferPointer { z in
-                for i in y.indices { y[i] += z[i] }
+                Parallel.chunks(y.count) { range in
+                    for i in range { y[i] += z[i] }
+                }
             }
         }
         return out

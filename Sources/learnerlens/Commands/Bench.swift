@@ -5,10 +5,11 @@ import NN
 import Rendering
 import Tensors
 
-/// `learnerlens bench`: times the forward pass of an arch's body, in-process.
+/// `learnerlens bench`: times the forward pass of an arch's body, one convolution, or (`--train`)
+/// one training step of a create_cnn model, in-process.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time the forward pass of an architecture's body (eval mode) and report ms and GFLOP/s.")
+        abstract: "Time the forward pass of an architecture's body (eval mode) and report ms and GFLOP/s; with --train, one training step.")
 
     @Option(help: "Architecture: \(Architecture.knownNames).")
     var arch = "resnet34"
@@ -55,6 +56,18 @@ struct Bench: ParsableCommand {
     @Flag(help: "model: also time each stage on its own (a ResNet's stem — conv1, bn1, relu, maxpool — then layer1–4).")
     var stages = false
 
+    @Flag(help: "Time one training step of create_cnn(arch) instead: train-mode forward, cross-entropy, backward, AdamW.")
+    var train = false
+
+    @Flag(help: "train: freeze the body as fastai's freeze() does (batch norms still train); default: unfrozen.")
+    var frozen = false
+
+    @Flag(help: "train: also time each operation's backward (per step, by the operation that recorded it).")
+    var profile = false
+
+    @Option(help: "train: classes of the head (Fashion-MNIST's 10 by default).")
+    var classes = 10
+
     enum BenchFormat: String, ExpressibleByArgument { case text, json }
     enum BenchOp: String, ExpressibleByArgument { case model, conv }
     enum AlgorithmChoice: String, ExpressibleByArgument {
@@ -75,6 +88,8 @@ struct Bench: ParsableCommand {
         }
         if batch < 1 || size < 1 || iterations < 1 { throw ValidationError("--batch, --size and --iterations must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
+        if classes < 2 { throw ValidationError("--classes must be at least 2") }
+        if frozen && !train { throw ValidationError("--frozen needs --train") }
         if channels < 1 || (outChannels ?? 1) < 1 || kernel < 1 || stride < 1 {
             throw ValidationError("--channels, --out-channels, --kernel and --stride must be positive")
         }
@@ -83,9 +98,13 @@ struct Bench: ParsableCommand {
     /// Times `work` after a warm-up of at least 0.3 s: milliseconds in run order. The warm-up fills
     /// the caches and scratch pools, and outlasts the BLAS's idle worker thread, which spins on a
     /// core for about 0.1 s after the process starts before it sleeps.
-    func timings(_ work: () throws -> Void) rethrows -> [Double] {
+    func timings(minimumWarmUps: Int = 1, _ work: () throws -> Void) rethrows -> [Double] {
         let warmUpEnd = DispatchTime.now().uptimeNanoseconds + 300_000_000
-        repeat { try work() } while DispatchTime.now().uptimeNanoseconds < warmUpEnd
+        var warmUps = 0
+        repeat {
+            try work()
+            warmUps += 1
+        } while DispatchTime.now().uptimeNanoseconds < warmUpEnd || warmUps < minimumWarmUps
         var times: [Double] = []
         for _ in 0..<iterations {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -142,6 +161,7 @@ struct Bench: ParsableCommand {
         try reportingErrors {
             let options = self.options
             if op == .conv { return try options.run { try runConv() } }
+            if train { return try options.run { try runTrain() } }
             let a = Architecture(rawValue: arch)!
             var g = RandomGenerator(seed: 0)
             let full = a.make(generator: &g)
@@ -229,11 +249,14 @@ struct ConvBenchReport: Encodable {
     }
 }
 
-/// The process's peak resident memory (VmHWM), Linux only.
+/// The process's peak resident memory (VmHWM) and current one (VmRSS), Linux only.
 enum PeakMemory {
-    static var megabytes: Double {
+    static var megabytes: Double { field("VmHWM:") }
+    static var currentMegabytes: Double { field("VmRSS:") }
+
+    private static func field(_ name: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
             let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return 0 }
         return kb / 1024

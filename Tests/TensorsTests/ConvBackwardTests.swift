@@ -1,0 +1,95 @@
+import Testing
+
+@testable import Tensors
+
+/// The convolution backward's fast paths against naive double-precision loops: stride-1 input
+/// gradients through the forward kernels (im2col, Winograd F(2×2) and F(4×4) on turned weights),
+/// col2im for strided layers, and the weight gradient by image partials (one thread) and by
+/// batch chunks (two threads, one chunk or several).
+@Suite struct ConvBackwardTests {
+    /// `(name, geometry, batch, in channels, out channels, map side)`.
+    static let cases: [(String, ConvGeometry, Int, Int, Int, Int)] = [
+        ("3x3 s1 im2col", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 3, 4, 5, 5),
+        ("3x3 s1 Winograd F(2x2)", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 2, 16, 12, 10),
+        ("3x3 s1 Winograd F(4x4)", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 4, 8, 16, 24),
+        ("3x3 s2", ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), 5, 6, 8, 7),
+        ("1x1 s1", ConvGeometry(kernel: (1, 1)), 3, 8, 4, 6),
+        ("1x1 s2", ConvGeometry(kernel: (1, 1), stride: (2, 2)), 3, 8, 4, 7),
+        ("7x7 s2 p3", ConvGeometry(kernel: (7, 7), stride: (2, 2), padding: (3, 3)), 2, 3, 4, 12),
+        ("3x3 s1 p0", ConvGeometry(kernel: (3, 3)), 2, 4, 3, 6),
+        ("3x3 s1 p1 on 1x1 maps (one tap)", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 6, 8, 5, 1),
+        ("3x3 s2 p1 on 1x1 maps (one tap)", ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), 3, 4, 6, 1),
+    ]
+
+    /// dX and dW by definition, in double precision.
+    static func naive(_ dy: Tensor, _ x: Tensor, _ w: Tensor, _ g: ConvGeometry) -> (dx: [Double], dw: [Double]) {
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oc, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+        let (oh, ow) = (dy.shape[2], dy.shape[3])
+        var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
+        for i in 0..<n {
+            for o in 0..<oc {
+                for r in 0..<oh {
+                    for q in 0..<ow {
+                        let gv = Double(dy.storage[((i * oc + o) * oh + r) * ow + q])
+                        for ci in 0..<c {
+                            for a in 0..<kh {
+                                for b in 0..<kw {
+                                    let ih = r * g.stride.0 - g.padding.0 + a, iw = q * g.stride.1 - g.padding.1 + b
+                                    guard ih >= 0, ih < h, iw >= 0, iw < wd else { continue }
+                                    let xi = ((i * c + ci) * h + ih) * wd + iw, wi = ((o * c + ci) * kh + a) * kw + b
+                                    dx[xi] += gv * Double(w.storage[wi])
+                                    dw[wi] += gv * Double(x.storage[xi])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dx, dw)
+    }
+
+    static func maxRelative(_ a: Tensor, _ b: [Double]) -> Double {
+        let scale = max(b.map(abs).max() ?? 0, .leastNormalMagnitude)
+        return zip(a.storage, b).map { abs(Double($0) - $1) }.max()! / scale
+    }
+
+    @Test(arguments: cases.indices)
+    func gradientsMatchNaiveLoops(_ index: Int) throws {
+        let (_, g, n, c, oc, size) = Self.cases[index]
+        let x = randomTensor([n, c, size, size], seed: 1), w = randomTensor([oc, c, g.kernel.0, g.kernel.1], seed: 2)
+        let kernel = try ConvKernel(weight: w, bias: nil, g)
+        let dy = randomTensor(kernel.outputShape(for: x.shape), seed: 3)
+        let (dx, dw) = Self.naive(dy, x, w, g)
+        for options in [ExecutionOptions(threads: 1), ExecutionOptions(threads: 2), ExecutionOptions(fastPaths: false, threads: 2)] {
+            let grads = options.run {
+                Tensor.conv2dBackward(dy, input: x, inputShape: x.shape, weight: w, g, needs: [true, true])
+            }
+            let (gx, gw) = (try #require(grads[0]), try #require(grads[1]))
+            // Winograd F(4×4) divides by 6 and 24: its rounding is the largest.
+            #expect(Self.maxRelative(gx, dx) <= 2e-5, "\(Self.cases[index].0) input gradient, \(options)")
+            #expect(Self.maxRelative(gw, dw) <= 2e-6, "\(Self.cases[index].0) weight gradient, \(options)")
+        }
+        // Several chunks of the batch, accumulated in order.
+        let chunked = ExecutionOptions(threads: 2).run {
+            Tensor.batchWeightGradient(dy, input: x, weightShape: w.shape, g, limit: c * g.kernel.0 * g.kernel.1 * dy.shape[2] * dy.shape[3])
+        }
+        #expect(Self.maxRelative(chunked, dw) <= 2e-6)
+    }
+
+    @Test func oneTapForwardEqualsIm2col() throws {
+        let x = randomTensor([5, 12, 1, 1], seed: 1), w = randomTensor([7, 12, 3, 3], seed: 2), b = randomTensor([7], seed: 3)
+        let kernel = try ConvKernel(weight: w, scale: randomTensor([7], seed: 4), bias: b, ConvGeometry(kernel: (3, 3), padding: (1, 1)))
+        let fast = try kernel(x, epilogue: ConvEpilogue(relu: true)), reference = try kernel(x, epilogue: ConvEpilogue(relu: true), algorithm: .im2col)
+        #expect(fast.maxRelativeDifference(from: reference) <= 1e-6)
+    }
+
+    @Test func winogradIsWhatTheInputGradientUses() throws {
+        let w = randomTensor([12, 16, 3, 3], seed: 2)
+        let turned = try ConvKernel(weight: w.turnedAndTransposed(), bias: nil, ConvGeometry(kernel: (3, 3), padding: (1, 1)))
+        #expect(turned.algorithm(for: [2, 12, 10, 10]) == .winograd(.f2))
+        #expect(w.turnedAndTransposed().shape == [16, 12, 3, 3])
+        #expect(w.turnedAndTransposed()[3, 5, 0, 0] == w[5, 3, 2, 2])
+    }
+}
