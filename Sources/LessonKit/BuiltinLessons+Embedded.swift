@@ -1420,6 +1420,17 @@ holds the right answers. The most frequent mix-up here: {{interpret.largest_conf
 {{interpret.best_class}} is recognised best ({{interpret.best_class_accuracy}} of its images) and
 {{interpret.worst_class}} worst ({{interpret.worst_class_accuracy}}).
 
+## The first batch, answered
+
+```python
+#| step: show_results
+learn.show_results(rows=3)
+```
+
+`show_results` is the everyday view, not the worst cases: fastai predicts the first validation
+batch in evaluation mode and titles each picture with its label above the model's answer.
+{{show_results.right}} of these {{show_results.shown}} are right.
+
 ## One prediction
 
 ```python

@@ -26,6 +26,9 @@ public struct LessonParameters: Sendable, Equatable {
     /// Training lessons: the images (`fashion-mnist`, Debian's package, or a folder of labelled
     /// images), how many of them, and `fit`'s epochs.
     public var data = "fashion-mnist"
+    /// With a folder of photos whose names carry the label (the Oxford-IIIT Pet images): `from_name_re`'s
+    /// pattern, group 1 the label. Lesson 1's by default.
+    public var pat = #"/([^/]+)_\d+.jpg$"#
     /// `nil`: every training / validation image.
     public var trainSubset: Int?
     public var validSubset: Int?
@@ -44,11 +47,11 @@ public struct LessonParameters: Sendable, Equatable {
     /// Every key, in the order lessons usually list them.
     public static let keys = [
         "title", "summary", "arch", "classes", "image_size", "batch_size", "seed", "pretrained", "cut", "meta",
-        "lin_ftrs", "ps", "in_channels", "train_bn", "fastai_version", "data", "train_subset", "valid_subset", "epochs",
+        "lin_ftrs", "ps", "in_channels", "train_bn", "fastai_version", "data", "pat", "train_subset", "valid_subset", "epochs",
     ]
 
     /// The keys only training steps read.
-    static let trainingKeys: Set<String> = ["data", "train_subset", "valid_subset", "epochs"]
+    static let trainingKeys: Set<String> = ["data", "pat", "train_subset", "valid_subset", "epochs"]
 
     /// Keys a cell may override for itself (everything but what describes the whole lesson).
     public static var cellKeys: [String] { keys.filter { !["title", "summary", "fastai_version"].contains($0) } }
@@ -107,6 +110,9 @@ public struct LessonParameters: Sendable, Equatable {
         case "data":
             guard !value.isEmpty else { throw ParameterError("data expects fashion-mnist or a folder of images, got nothing") }
             data = value
+        case "pat":
+            guard !value.isEmpty else { throw ParameterError("pat expects a regular expression whose group 1 is the label, got nothing") }
+            pat = value
         case "train_subset": trainSubset = Self.isNone(value) || value == "all" ? nil : try Self.int(value, key, min: 1, max: 10_000_000)
         case "valid_subset": validSubset = Self.isNone(value) || value == "all" ? nil : try Self.int(value, key, min: 1, max: 10_000_000)
         case "epochs": epochs = try Self.int(value, key, min: 1, max: 1000)
@@ -137,7 +143,7 @@ public struct LessonParameters: Sendable, Equatable {
     private var trainingFacts: [(String, FactValue)] {
         guard mentionsTraining else { return [] }
         return [
-            ("data", .text(data)), ("train_subset", trainSubset.map(FactValue.int) ?? .text("all")),
+            ("data", .text(data)), ("pat", .text(pat)), ("train_subset", trainSubset.map(FactValue.int) ?? .text("all")),
             ("valid_subset", validSubset.map(FactValue.int) ?? .text("all")), ("epochs", .int(epochs)),
         ]
     }

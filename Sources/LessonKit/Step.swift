@@ -51,7 +51,7 @@ public enum StepRegistry {
 
     /// The steps that train: they run for seconds to minutes, so `html` renders them from a recorded run.
     public static let training: [any LessonStep.Type] = [
-        TrainingDataStep.self, FitOneCycleStep.self, LRFindStep.self, InterpretStep.self, PredictStep.self, CompareFitStep.self,
+        TrainingDataStep.self, FitOneCycleStep.self, LRFindStep.self, InterpretStep.self, ShowResultsStep.self, PredictStep.self, CompareFitStep.self,
     ]
 
     public static var all: [any LessonStep.Type] { createCNN + general + training }

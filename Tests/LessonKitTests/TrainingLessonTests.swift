@@ -158,4 +158,46 @@ struct TrainingLessonTests {
             lesson: BuiltinLessons.load("09-fit-the-frozen-learner"), overrides: [("data", "/nonexistent")], locateWeights: Support.noWeights)
         #expect(throws: LessonDiagnostic.self) { try folder.runNext() }
     }
+
+    /// A folder of 30 small PNGs named as the Pet images are (`label_N`), two classes told apart by colour.
+    static func photoFolder() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ll-photos \(UUID().uuidString.prefix(8))")
+        let images = dir.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        for i in 0..<30 {
+            let red = i % 2 == 0
+            let (w, h) = (20 + i % 5, 16 + i % 3)  // photos come in many sizes
+            let pixels = (0..<(w * h)).flatMap { k -> [UInt8] in
+                let v = UInt8((k * 7 + i * 13) % 64)
+                return red ? [192 + v, v, v] : [v, v, 192 + v]
+            }
+            let png = try PNGCodec.encode(try RGBImage(width: w, height: h, pixels: pixels))
+            try Data(png).write(to: images.appendingPathComponent("\(red ? "red_fox" : "blue_jay")_\(i).png"))
+        }
+        return dir
+    }
+
+    @Test func aLessonTrainsOnAFolderOfPhotos() throws {
+        let dir = try Self.photoFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (session, _) = try Self.run(
+            "11-look-at-the-mistakes", [("data", dir.path), ("pat", #"/([^/]+)_\d+\.png$"#), ("image_size", "16"), ("train_subset", "all")])
+        let data = try Self.facts(session, "training_data")
+        #expect(data["classes"] == .list([.text("blue_jay"), .text("red_fox")]))
+        #expect(data["train_count"] == .int(24) && data["valid_count"] == .int(6))  // valid_pct 0.2 of 30
+        #expect(data["native_size"] == nil)
+        #expect(data["source"]?.prose.hasSuffix("/images (from_name_re(pat=/([^/]+)_\\d+\\.png$), valid_pct=0.2)") == true)
+        let markdown = try #require(session.results.first { $0.cell.id == "training_data" }?.markdown)
+        #expect(markdown.contains("Each photo is converted to RGB (`open_image`), its shorter side resized to 16"))
+        // create_cnn's head follows the folder's two classes.
+        #expect(try Self.facts(session, "create_cnn")["c"] == .int(2))
+    }
+
+    @Test func aFolderThatIsNotThereSaysWhatToGive() throws {
+        #expect {
+            _ = try Self.run("09-fit-the-frozen-learner", [("data", "/nonexistent/pets")])
+        } throws: { error in
+            "\(error)".contains("data '/nonexistent/pets': not a folder. Give fashion-mnist")
+        }
+    }
 }

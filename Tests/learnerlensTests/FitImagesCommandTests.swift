@@ -18,7 +18,8 @@ import Testing
         let text = try Self.fit(dir, [])
         #expect(text.status == 0, "\(text.stderr)")
         let lines = text.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2 && lines[0].hasPrefix("epoch     train_loss  valid_loss  error_rate  time"), "\(text.stdout)")
+        #expect(lines.count == 3 && lines[0].hasPrefix("# create_cnn(resnet18, pretrained=False)") && lines[0].contains(" 18 train / 4 valid, size "))
+        #expect(lines.count == 3 && lines[1].hasPrefix("epoch     train_loss  valid_loss  error_rate  time"), "\(text.stdout)")
         #expect(lines.last?.range(of: #"^0 +\d+\.\d{6} +\d+\.\d{6} +[01]\.\d{6} +\d\d:\d\d"#, options: .regularExpression) != nil)
 
         var runs: [[String: Any]] = []

@@ -139,6 +139,15 @@ extension Learner {
         return (try Tensor.concatenate(parts, dim: 0), targets)
     }
 
+    /// `learn.pred_batch()` on a batch `[B, 3, H, W]`: eval mode, softmax probabilities `[B, classes]`.
+    public func predBatch(_ images: Tensor) throws -> Tensor {
+        guard images.rank == 4 else { throw TrainingError("pred_batch takes a batch [B, 3, H, W], got \(Tensor.describe(images.shape))") }
+        let modes = model.trainingModes()
+        defer { model.restore(modes) }
+        model.eval()
+        return try model(images).softmax(dim: 1)
+    }
+
     /// `learn.predict(item)`: the class index and probabilities for one image `[3, H, W]` or `[1, 3, H, W]`.
     public func predict(_ image: Tensor) throws -> (classIndex: Int, probabilities: [Float]) {
         let x = image.rank == 3 ? try image.reshaped([1] + image.shape) : image
