@@ -1424,6 +1424,7 @@ holds the right answers. The most frequent mix-up here: {{interpret.largest_conf
 
 ```python
 #| step: show_results
+#| rows: 3
 learn.show_results(rows=3)
 ```
 

@@ -93,7 +93,8 @@ public final class LessonSession {
         let (cell, step, _) = steps[results.count]
         if let problem = type(of: step).facts.mismatch(in: recorded.facts.facts) {
             throw LessonDiagnostic(
-                file: lesson.file, line: cell.stepLine, column: cell.stepColumn, "the recorded run of step \(cell.step) \(problem); run the lesson again")
+                file: lesson.file, line: cell.stepLine, column: cell.stepColumn,
+                "the recorded run of step \(cell.step) \(problem); run the lesson again")
         }
         let result = StepResult(
             index: results.count + 1, cell: cell, title: type(of: step).title, facts: recorded.facts.facts,

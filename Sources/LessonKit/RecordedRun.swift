@@ -159,7 +159,9 @@ public struct TaggedFacts: Sendable, Equatable, Codable {
             case "inf": return .infinity
             case "-inf": return -.infinity
             default:
-                guard let v = Double(s) else { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "'\(s)' is not a number") }
+                guard let v = Double(s) else {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "'\(s)' is not a number")
+                }
                 return v
             }
         }

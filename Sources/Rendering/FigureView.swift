@@ -9,12 +9,14 @@ public enum FigureView {
     public static func html(_ figure: Figure, idPrefix: String) -> String {
         switch figure {
         case .chart(let chart):
-            return "<figure class=\"chart-figure\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
+            return
+                "<figure class=\"chart-figure\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
         case .image(let image):
             guard let png = try? image.png() else { return "" }
             guard let picture = try? image.grid.picture() else { return "" }
             let (w, h) = (picture.width * image.scale, picture.height * image.scale)
-            return "<figure class=\"picture-figure\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
+            return
+                "<figure class=\"picture-figure\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
                 + "alt=\"\(HTMLText.escape(image.alt))\">\n"
                 + "<figcaption>\(HTMLText.escape(image.title))</figcaption>\n</figure>\n"
         }
@@ -26,7 +28,8 @@ public enum FigureView {
         case .chart(let chart):
             return TerminalPlot.lines(chart, width: max(20, min(width, 100) - 14), height: 14, color: color)
         case .image(let image):
-            return [image.title] + TerminalImage.lines(image.grid, mode: color ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain)
+            return [image.title]
+                + TerminalImage.lines(image.grid, mode: color ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain)
         }
     }
 

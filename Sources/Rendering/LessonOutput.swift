@@ -29,7 +29,9 @@ public enum LessonOutput {
         out += "\(fence)\(r.cell.language.isEmpty ? "python" : r.cell.language)\n\(r.cell.code)\n\(fence)\n\n\(r.markdown)"
         for f in r.figures {
             // A figure as the terminal draws it without colour, kept as preformatted text.
-            out += (out.hasSuffix("\n") ? "\n" : "\n\n") + "```text\n" + FigureView.terminal(f, color: false, width: 80).joined(separator: "\n") + "\n```\n"
+            out +=
+                (out.hasSuffix("\n") ? "\n" : "\n\n") + "```text\n" + FigureView.terminal(f, color: false, width: 80).joined(separator: "\n")
+                + "\n```\n"
         }
         if !step.tail.isEmpty { out += (out.hasSuffix("\n") ? "\n" : "\n\n") + step.tail + "\n" }
         return out

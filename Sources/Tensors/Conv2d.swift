@@ -164,7 +164,8 @@ public final class ConvKernel {
                                 planeSize: oh * ow, channels: oc)
                             if singleTap {
                                 weight.storage.withUnsafeBufferPointer { wt in
-                                    Self.singleTapConvolve(x, n: n, c: c, weight: wt.baseAddress!, oc: oc, taps: kh * kw, tap: tap, into: y, finishing: pass)
+                                    Self.singleTapConvolve(
+                                        x, n: n, c: c, weight: wt.baseAddress!, oc: oc, taps: kh * kw, tap: tap, into: y, finishing: pass)
                                 }
                                 return
                             }

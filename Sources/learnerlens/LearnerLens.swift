@@ -8,7 +8,8 @@ struct LearnerLens: ParsableCommand {
         abstract: "Take fastai's create_cnn apart, one line at a time, by running it for real.",
         version: LearnerLensVersion.string,
         subcommands: [
-            Run.self, Check.self, List.self, Summary.self, Forward.self, Backward.self, Fit.self, LRFind.self, Predict.self, Bench.self, Html.self, Notebook.self,
+            Run.self, Check.self, List.self, Summary.self, Forward.self, Backward.self, Fit.self, LRFind.self, Predict.self, Bench.self, Html.self,
+            Notebook.self,
             Weights.self,
             DataCommand.self,
         ],

@@ -77,7 +77,8 @@ import Testing
             Self.diagnostics(Self.cells(Self.model + ["same_output"])).first?.contains(
                 "step same_output needs the replaced layers, which the adapt_first_layer step makes") == true)
         #expect(
-            Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward"])).first?.contains("needs model, which the sequential or create_cnn step makes")
+            Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward"])).first?.contains(
+                "needs model, which the sequential or create_cnn step makes")
                 == true)
         #expect(Self.diagnostics(Self.cells(["cnn_config", "create_body", "forward\ntarget: body"])).isEmpty)
     }

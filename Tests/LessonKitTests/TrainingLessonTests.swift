@@ -140,7 +140,8 @@ struct TrainingLessonTests {
         #expect(base.difference(from: try RunSignature(lesson: lesson, parameters: moreEpochs, randomWeights: true)) == "parameters changed: epochs")
         #expect(base.difference(from: try RunSignature(lesson: lesson, parameters: p, randomWeights: false)) == "it ignored pretrained weights")
         let text = try #require(BuiltinLessons.text("09-fit-the-frozen-learner")?.text)
-        let edited = try LessonParser.parse(text.replacingOccurrences(of: "learn.fit_one_cycle(2)", with: "learn.fit_one_cycle(3)"), file: lesson.file)
+        let edited = try LessonParser.parse(
+            text.replacingOccurrences(of: "learn.fit_one_cycle(2)", with: "learn.fit_one_cycle(3)"), file: lesson.file)
         #expect(base.difference(from: try RunSignature(lesson: edited, parameters: p, randomWeights: true)) == "cell 3 changed")
         #expect(base.difference(from: base) == nil)
     }

@@ -74,7 +74,9 @@ struct RecordedSiteTests {
         try Data("not json".utf8).write(to: dir.appendingPathComponent("09-fit-the-frozen-learner.run.json"))
         let (records, unreadable) = RecordedRun.read(in: dir)
         #expect(records.isEmpty)
-        #expect(unreadable["11-look-at-the-mistakes"] == "11-look-at-the-mistakes.run.json is in record format 1, this LearnerLens writes \(RecordedRun.currentFormat)")
+        #expect(
+            unreadable["11-look-at-the-mistakes"]
+                == "11-look-at-the-mistakes.run.json is in record format 1, this LearnerLens writes \(RecordedRun.currentFormat)")
         #expect(unreadable["09-fit-the-frozen-learner"]?.hasPrefix("09-fit-the-frozen-learner.run.json could not be read") == true)
         var b = Self.builder(use: .replayOnly)
         b.unreadableRecords = unreadable

@@ -81,7 +81,8 @@ import Testing
     @Test func oneTapForwardEqualsIm2col() throws {
         let x = randomTensor([5, 12, 1, 1], seed: 1), w = randomTensor([7, 12, 3, 3], seed: 2), b = randomTensor([7], seed: 3)
         let kernel = try ConvKernel(weight: w, scale: randomTensor([7], seed: 4), bias: b, ConvGeometry(kernel: (3, 3), padding: (1, 1)))
-        let fast = try kernel(x, epilogue: ConvEpilogue(relu: true)), reference = try kernel(x, epilogue: ConvEpilogue(relu: true), algorithm: .im2col)
+        let fast = try kernel(x, epilogue: ConvEpilogue(relu: true)),
+            reference = try kernel(x, epilogue: ConvEpilogue(relu: true), algorithm: .im2col)
         #expect(fast.maxRelativeDifference(from: reference) <= 1e-6)
     }
 

@@ -86,7 +86,8 @@ extension Learner {
                 (validLoss, metrics) = try validate(data.valid)
                 if let v = validLoss, !v.isFinite {
                     throw TrainingError(
-                        "the validation loss became \(Self.name(v)) at epoch \(epoch) (the training loss was \(smoother.smooth)); try a lower learning rate")
+                        "the validation loss became \(Self.name(v)) at epoch \(epoch) (the training loss was \(smoother.smooth)); try a lower learning rate"
+                    )
                 }
             }
             recorder.recordEpoch(batches: done, validLoss: validLoss, metrics: metrics)

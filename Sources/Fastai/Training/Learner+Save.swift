@@ -122,8 +122,12 @@ extension Learner {
             let onlyFile = record.params.map(\.name).filter { !ours.contains($0) }
             let onlyHere = mine.map(\.name).filter { !theirs.contains($0) }
             var why: [String] = []
-            if !onlyFile.isEmpty { why.append("the file trains \(onlyFile.count) parameter(s) this learner does not (\(onlyFile.prefix(3).joined(separator: ", "))…)") }
-            if !onlyHere.isEmpty { why.append("this learner trains \(onlyHere.count) the file does not (\(onlyHere.prefix(3).joined(separator: ", "))…)") }
+            if !onlyFile.isEmpty {
+                why.append("the file trains \(onlyFile.count) parameter(s) this learner does not (\(onlyFile.prefix(3).joined(separator: ", "))…)")
+            }
+            if !onlyHere.isEmpty {
+                why.append("this learner trains \(onlyHere.count) the file does not (\(onlyHere.prefix(3).joined(separator: ", "))…)")
+            }
             if why.isEmpty { why.append("the same parameters sit in different layer groups or param groups") }
             throw TrainingError(
                 "\(source): the saved optimizer does not fit this learner's: \(why.joined(separator: "; ")). Freeze the learner as it was when saved (--pretrained/--no-pretrained), or load without the optimizer"
@@ -132,11 +136,13 @@ extension Learner {
         guard record.lr.count == layerGroups.count, record.mom.count == layerGroups.count, record.beta.count == layerGroups.count,
             record.wd.count == layerGroups.count
         else {
-            throw TrainingError("\(source): the saved optimizer has hyper-parameters for \(record.lr.count) layer groups, this learner has \(layerGroups.count)")
+            throw TrainingError(
+                "\(source): the saved optimizer has hyper-parameters for \(record.lr.count) layer groups, this learner has \(layerGroups.count)")
         }
         guard record.true_wd == opt.adam.trueWD, record.bn_wd == opt.adam.bnWD else {
             throw TrainingError(
-                "\(source): saved with true_wd=\(record.true_wd), bn_wd=\(record.bn_wd); this learner has true_wd=\(opt.adam.trueWD), bn_wd=\(opt.adam.bnWD)")
+                "\(source): saved with true_wd=\(record.true_wd), bn_wd=\(record.bn_wd); this learner has true_wd=\(opt.adam.trueWD), bn_wd=\(opt.adam.bnWD)"
+            )
         }
         var expected = Set<String>()
         var states: [AdamW.State?] = []
@@ -155,7 +161,8 @@ extension Learner {
             }
             for (name, t) in [(names[0], m), (names[1], v)] where t.shape != p.value.shape {
                 throw TrainingError(
-                    "\(source): size mismatch for \(name): shape \(Tensor.describe(t.shape)) in the file, the parameter is \(Tensor.describe(p.value.shape))")
+                    "\(source): size mismatch for \(name): shape \(Tensor.describe(t.shape)) in the file, the parameter is \(Tensor.describe(p.value.shape))"
+                )
             }
             guard s.count == 1, let step = s.storage.first, step >= 1, step.rounded() == step else {
                 throw TrainingError("\(source): \(names[2]) must be one positive whole number, got \(s.storage.prefix(3))")

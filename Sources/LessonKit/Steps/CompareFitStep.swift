@@ -18,7 +18,11 @@ public struct CompareFitStep: LessonStep {
     ]
     public var access: StepAccess { StepAccess(needs: [Slots.data, Slots.trainingData]) }
 
-    enum Variable: String, CaseIterable { case ps, initialisation = "init", pretrained }
+    enum Variable: String, CaseIterable {
+        case ps
+        case initialisation = "init"
+        case pretrained
+    }
     var vary: Variable
 
     public init(options: [String: String]) throws(ParameterError) {
@@ -51,10 +55,13 @@ public struct CompareFitStep: LessonStep {
             var copy = loaders  // the same shuffling for both runs
             let rows = try build.learner.fitOneCycle(epochs: p.epochs, data: &copy) { event in
                 if case .batch(let epoch, let batch, let of, let loss) = event {
-                    state.report(.transient("\(name)  epoch \(epoch + 1)/\(p.epochs)  batch \(batch)/\(of)  smoothed loss \(String(format: "%.4f", loss))"))
+                    state.report(
+                        .transient("\(name)  epoch \(epoch + 1)/\(p.epochs)  batch \(batch)/\(of)  smoothed loss \(String(format: "%.4f", loss))"))
                 }
             }
-            let weightsText = pretrained ? (build.pretrainedLoaded ? "ImageNet (\(build.weights?.file?.lastPathComponent ?? "file"))" : "random (no file found)") : "random"
+            let weightsText =
+                pretrained
+                ? (build.pretrainedLoaded ? "ImageNet (\(build.weights?.file?.lastPathComponent ?? "file"))" : "random (no file found)") : "random"
             let dropouts = build.head.leaves.compactMap { ($0 as? Dropout)?.p }
             runs.append(
                 Run(name: name, setting: setting, weights: weightsText, rows: rows, losses: build.learner.recorder.losses, headDropout: dropouts))
@@ -62,17 +69,25 @@ public struct CompareFitStep: LessonStep {
         let none = PretrainedWeights(searched: [], file: nil)
         switch vary {
         case .ps:
-            try train("ps=0", "no dropout in the head", ps: .single(0), initHead: true, pretrained: p.pretrained, weights: state.locateWeights(p.arch))
-            try train("ps=\(p.ps.description)", "the lesson's dropout", ps: p.ps, initHead: true, pretrained: p.pretrained, weights: state.locateWeights(p.arch))
+            try train(
+                "ps=0", "no dropout in the head", ps: .single(0), initHead: true, pretrained: p.pretrained, weights: state.locateWeights(p.arch))
+            try train(
+                "ps=\(p.ps.description)", "the lesson's dropout", ps: p.ps, initHead: true, pretrained: p.pretrained,
+                weights: state.locateWeights(p.arch))
         case .initialisation:
-            try train("without apply_init", "the head keeps PyTorch's default init", ps: p.ps, initHead: false, pretrained: p.pretrained, weights: state.locateWeights(p.arch))
-            try train("with apply_init", "kaiming_normal_ on the head's Linear layers", ps: p.ps, initHead: true, pretrained: p.pretrained, weights: state.locateWeights(p.arch))
+            try train(
+                "without apply_init", "the head keeps PyTorch's default init", ps: p.ps, initHead: false, pretrained: p.pretrained,
+                weights: state.locateWeights(p.arch))
+            try train(
+                "with apply_init", "kaiming_normal_ on the head's Linear layers", ps: p.ps, initHead: true, pretrained: p.pretrained,
+                weights: state.locateWeights(p.arch))
         case .pretrained:
             let found = state.locateWeights(p.arch)
             if found.file != nil {
                 try train("pretrained", "ImageNet weights, body frozen", ps: p.ps, initHead: true, pretrained: true, weights: found)
             } else {
-                skipped = "no ImageNet weights for \(p.arch.rawValue) are installed (`learnerlens weights` says where they are looked for), so only the random-weights run is shown"
+                skipped =
+                    "no ImageNet weights for \(p.arch.rawValue) are installed (`learnerlens weights` says where they are looked for), so only the random-weights run is shown"
             }
             try train("random weights", "pretrained=False: nothing frozen", ps: p.ps, initHead: true, pretrained: false, weights: none)
         }

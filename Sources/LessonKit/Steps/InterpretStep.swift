@@ -82,7 +82,8 @@ public struct InterpretStep: LessonStep {
             .image(
                 ImageFigure(
                     title: "interp.plot_top_losses(\(top.count)): \(TitledGrid.topLossesHeading)",
-                    alt: "The \(top.count) validation images with the largest losses: " + captions.map { $0.joined(separator: " ") }.joined(separator: "; "),
+                    alt: "The \(top.count) validation images with the largest losses: "
+                        + captions.map { $0.joined(separator: " ") }.joined(separator: "; "),
                     grid: grid, scale: max(1, 84 / data.valid.size))))
         state.show(.chart(.heatMap(title: "interp.plot_confusion_matrix()", counts: cm, rowLabels: classes, columnLabels: classes)))
         return f
@@ -95,8 +96,10 @@ public struct InterpretStep: LessonStep {
         out += MD.table(
             ["item", "prediction", "actual", "loss", "probability"],
             MD.items(f["top_losses"]).map { t in
-                [MD.number(t.member("index")), MD.text(t.member("predicted")?.prose ?? ""), MD.text(t.member("actual")?.prose ?? ""),
-                 MD.number(t.member("loss")), MD.number(t.member("probability"))]
+                [
+                    MD.number(t.member("index")), MD.text(t.member("predicted")?.prose ?? ""), MD.text(t.member("actual")?.prose ?? ""),
+                    MD.number(t.member("loss")), MD.number(t.member("probability")),
+                ]
             }, right: [0, 3, 4])
         let confused = MD.items(f["most_confused"])
         if confused.isEmpty {
@@ -105,7 +108,9 @@ public struct InterpretStep: LessonStep {
             out += "\n`most_confused(min_val=2)`:\n\n"
             out += MD.table(
                 ["actual", "predicted", "times"],
-                confused.map { [MD.text($0.member("actual")?.prose ?? ""), MD.text($0.member("predicted")?.prose ?? ""), MD.number($0.member("count"))] },
+                confused.map {
+                    [MD.text($0.member("actual")?.prose ?? ""), MD.text($0.member("predicted")?.prose ?? ""), MD.number($0.member("count"))]
+                },
                 right: [2])
         }
         if let best = f["best_class"], let worst = f["worst_class"] {

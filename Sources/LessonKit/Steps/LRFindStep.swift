@@ -36,7 +36,9 @@ public struct LRFindStep: LessonStep {
             f["start_lr"] = .real(first)
             f["last_lr"] = .real(last)
         }
-        if let (i, best) = result.losses.enumerated().filter({ $0.element.isFinite }).min(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }) {
+        if let (i, best) = result.losses.enumerated().filter({ $0.element.isFinite }).min(by: { $0.element < $1.element }).map({
+            ($0.offset, $0.element)
+        }) {
             f["best_loss"] = .number(Double(best), places: 4)
             f["best_lr"] = .text(LRSuggestion.formatE(result.lrs[i]))
         }
@@ -54,7 +56,8 @@ public struct LRFindStep: LessonStep {
     }
 
     public func markdown(_ f: Facts) -> String {
-        var out = "`lr_find` ran \(MD.number(f["iterations"])) batches, the rate growing from \(MD.number(f["start_lr"])) to \(MD.number(f["last_lr"]))"
+        var out =
+            "`lr_find` ran \(MD.number(f["iterations"])) batches, the rate growing from \(MD.number(f["start_lr"])) to \(MD.number(f["last_lr"]))"
         out += f["stopped_early"] == .bool(true) ? " — it stopped early, when the smoothed loss passed 4× its best.\n\n" : ".\n\n"
         if let best = f["best_loss"] { out += "The lowest smoothed loss, \(best.prose), came at a rate of \(MD.number(f["best_lr"])).\n\n" }
         if let s = f["suggestion"] {
@@ -62,7 +65,9 @@ public struct LRFindStep: LessonStep {
         } else {
             out += "No suggestion: \(MD.text(f["problem"]?.prose ?? "")).\n"
         }
-        out += f["weights_restored"] == .bool(true) ? "\nAfterwards every weight is exactly as before the search.\n" : "\n**The weights were not restored.**\n"
+        out +=
+            f["weights_restored"] == .bool(true)
+            ? "\nAfterwards every weight is exactly as before the search.\n" : "\n**The weights were not restored.**\n"
         return out
     }
 }

@@ -37,11 +37,12 @@ public struct PredictStep: LessonStep {
         f["probability"] = .number(Double(probabilities[index]), places: 4)
         f["right"] = .bool(index == actual)
         let ranked = probabilities.indices.sorted { probabilities[$0] != probabilities[$1] ? probabilities[$0] > probabilities[$1] : $0 < $1 }
-        f["probabilities"] = .list(ranked.prefix(5).map { .object([("class", .text(classes[$0])), ("probability", .number(Double(probabilities[$0]), places: 4))]) })
+        f["probabilities"] = .list(
+            ranked.prefix(5).map { .object([("class", .text(classes[$0])), ("probability", .number(Double(probabilities[$0]), places: 4))]) })
         state.show(
             .image(
                 ImageFigure(
-                    title: "data.valid_ds[\(item)]: actually \(classes[actual])", alt: "validation image \(item), a \(classes[actual])",
+                    title: "data.valid_ds[\(item)]: actually \(classes[actual])", alt: "validation image \(item), labelled \(classes[actual])",
                     grid: try TitledGrid(batch: batch.images, normalization: data.valid.normalization, titles: [[classes[actual]]], columns: 1),
                     scale: max(1, 112 / data.valid.size))))
         return f

@@ -53,7 +53,8 @@ public struct TrainingDataStep: LessonStep {
                     ImageFigure(
                         title: "data.show_batch(rows=\(columns)): the first \(shown) validation images",
                         alt: "\(shown) validation images: " + names.joined(separator: ", "),
-                        grid: try TitledGrid(batch: batch.images, normalization: TrainingSet.normalization, titles: names.map { [$0] }, columns: columns),
+                        grid: try TitledGrid(
+                            batch: batch.images, normalization: TrainingSet.normalization, titles: names.map { [$0] }, columns: columns),
                         scale: max(1, 84 / p.imageSize))))
         }
         return f
@@ -79,9 +80,11 @@ public struct TrainingDataStep: LessonStep {
         let size = MD.number(f["image_size"])
         if f["native_size"] != nil {
             let native = MD.number(f["native_size"])
-            return "Each image is \(native)×\(native) grey pixels, copied into three channels (`open_image`'s `convert('RGB')`), resized to \(size)×\(size)"
+            return
+                "Each image is \(native)×\(native) grey pixels, copied into three channels (`open_image`'s `convert('RGB')`), resized to \(size)×\(size)"
         }
-        return "Each photo is converted to RGB (`open_image`), its shorter side resized to \(size) and the centre \(size)×\(size) cropped (`crop_pad`)"
+        return
+            "Each photo is converted to RGB (`open_image`), its shorter side resized to \(size) and the centre \(size)×\(size) cropped (`crop_pad`)"
     }
 }
 
@@ -128,7 +131,8 @@ struct TrainingSet {
         var path = (p.data as NSString).expandingTildeInPath
         guard isFolder(path) else {
             throw StepError(
-                "data '\(p.data)': not a folder. Give fashion-mnist (Debian's \(FashionMNIST.debianPackage) package) or a folder of images, e.g. the Oxford-IIIT Pet download (https://www.robots.ox.ac.uk/~vgg/data/pets/) unpacked")
+                "data '\(p.data)': not a folder. Give fashion-mnist (Debian's \(FashionMNIST.debianPackage) package) or a folder of images, e.g. the Oxford-IIIT Pet download (https://www.robots.ox.ac.uk/~vgg/data/pets/) unpacked"
+            )
         }
         if isFolder(path + "/images") { path += "/images" }
         let byFolder = isFolder(path + "/train") && isFolder(path + "/valid")
@@ -137,7 +141,8 @@ struct TrainingSet {
         let split = try ImageSplit(
             items, rule: byFolder ? .folders(root: path, train: "train", valid: "valid") : .randomPercent(0.2, seed: UInt32(p.seed)))
         guard split.c >= 2 else {
-            throw StepError("data '\(p.data)': the training images have only one class (\(split.classes.first ?? "")); a classifier needs at least two")
+            throw StepError(
+                "data '\(p.data)': the training images have only one class (\(split.classes.first ?? "")); a classifier needs at least two")
         }
         let train = Array(split.train.prefix(p.trainSubset ?? split.train.count))
         let valid = Array(split.valid.prefix(p.validSubset ?? split.valid.count))

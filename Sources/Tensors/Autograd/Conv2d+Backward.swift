@@ -106,7 +106,8 @@ extension Tensor {
                                     if pointwise && count == 1 {
                                         columnsBase = image
                                     } else {
-                                        Im2col.unfold(image, n: count, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: col, parallel: false)
+                                        Im2col.unfold(
+                                            image, n: count, c: c, h: h, w: w, kh: kh, kw: kw, oh: oh, ow: ow, g, into: col, parallel: false)
                                     }
                                     var gradients = dyp + first * oc * spatial
                                     if count > 1 {

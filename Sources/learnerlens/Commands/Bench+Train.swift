@@ -46,8 +46,10 @@ extension Bench {
         }
         let times = try timings(minimumWarmUps: 2) { try step() }
         // Per operation, the mean backward milliseconds per step over every step run (warm-up included).
-        let backwardOps = profile.map { BackwardOpTime(op: $0.key, nodes: $0.value.count / max(1, profiled), ms: $0.value.ms / Double(max(1, profiled))) }
-            .sorted { $0.ms > $1.ms }
+        let backwardOps = profile.map {
+            BackwardOpTime(op: $0.key, nodes: $0.value.count / max(1, profiled), ms: $0.value.ms / Double(max(1, profiled)))
+        }
+        .sorted { $0.ms > $1.ms }
         // The last `iterations` steps are the timed ones.
         let timed = phases.map { Array($0.suffix(iterations)) }
         let trainable = model.parameters.filter(\.requiresGrad).reduce(0) { $0 + $1.count }

@@ -91,14 +91,16 @@ struct Fit: ParsableCommand {
                 let saved = try learner.load(from: URL(fileURLWithPath: load), arch: setup.arch)
                 if saved.size != setup.size { Console.note("\(load) was trained at size \(saved.size); training goes on at \(setup.size)") }
                 if saved.normalization != normalization {
-                    Console.note("\(load) was trained with normalisation \(Self.describe(saved.normalization)); this run uses \(Self.describe(normalization))")
+                    Console.note(
+                        "\(load) was trained with normalisation \(Self.describe(saved.normalization)); this run uses \(Self.describe(normalization))")
                 }
             }
             let table = StatsTable(metricNames: learner.metrics)
             let bar = ProgressBar(enabled: format == .text && isatty(STDERR_FILENO) == 1, epochs: epochs)
             if format == .text {
                 Output.write(
-                    "# create_cnn(\(setup.arch), pretrained=\(setup.pretrained ? "True" : "False")), fit_one_cycle(\(epochs), \(maxLR)); \(setup.path ?? "Fashion-MNIST") \(counts.train) train / \(counts.valid) valid, size \(setup.size), \(Self.describe(normalization))\(load.map { ", from \($0)" } ?? "")\n")
+                    "# create_cnn(\(setup.arch), pretrained=\(setup.pretrained ? "True" : "False")), fit_one_cycle(\(epochs), \(maxLR)); \(setup.path ?? "Fashion-MNIST") \(counts.train) train / \(counts.valid) valid, size \(setup.size), \(Self.describe(normalization))\(load.map { ", from \($0)" } ?? "")\n"
+                )
                 Output.write(table.header + "\n")
             }
             let stats = try learner.fitOneCycle(epochs: epochs, maxLR: maxLR, wd: wd, data: &data) { event in

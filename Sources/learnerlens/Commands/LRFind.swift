@@ -8,7 +8,8 @@ import Rendering
 struct LRFind: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lr-find",
-        abstract: "Run fastai v1's lr_find on a folder of images (or Fashion-MNIST): the smoothed loss against the learning rate, and the suggestion.",
+        abstract:
+            "Run fastai v1's lr_find on a folder of images (or Fashion-MNIST): the smoothed loss against the learning rate, and the suggestion.",
         discussion: """
             The learning rate grows exponentially from --start-lr to --end-lr over --num-it batches (no \
             validation, momentum as the optimizer has it); the run stops after the batch whose smoothed \
