@@ -51,12 +51,13 @@ site="$work/site"
 shots="$work/screenshots"
 mkdir -p "$shots" "$work/profile" "$work/dom" "$site"
 # The lessons that train are replayed from the published walkthrough's recorded runs (a lesson
-# whose record is stale trains again, as `html` says in html.log).
+# whose record is stale trains again, as `html` says in html.log). The folder then holds files but no
+# site manifest, so html needs --force to write into it.
 cp docs/walkthrough/*.run.json "$site"/ 2>/dev/null || true
 
 # Reproducible: never read the user's weights.
 LEARNERLENS_WEIGHTS=/nonexistent XDG_CACHE_HOME="$work/cache" \
-  "$bin" html "$@" --slides --notebooks --random-weights --out "$site" >/dev/null 2>"$work/html.log" \
+  "$bin" html "$@" --slides --notebooks --random-weights --force --out "$site" >/dev/null 2>"$work/html.log" \
   || { cat "$work/html.log"; echo "browser check FAILED: learnerlens html failed"; exit 1; }
 
 # A private profile in the temporary folder: nothing outside it is touched.

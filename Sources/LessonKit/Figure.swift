@@ -24,7 +24,7 @@ public struct ImageFigure: Sendable, Equatable {
     /// What the picture shows, for screen readers.
     public var alt: String
     public var grid: TitledGrid
-    /// How many times larger pages draw it (pixelated): 28-pixel tiles are hard to see at 1×.
+    /// How many times larger pages and notebooks draw the tiles: 28-pixel tiles are hard to see at 1×.
     public var scale: Int
 
     public init(title: String, alt: String, grid: TitledGrid, scale: Int = 1) {
@@ -34,8 +34,12 @@ public struct ImageFigure: Sendable, Equatable {
         self.scale = scale
     }
 
-    /// The grid drawn as one picture (titles in `BitmapFont`), as a PNG file's bytes.
-    public func png() throws -> [UInt8] { try PNGCodec.encode(grid.picture()) }
+    /// The grid drawn as one picture, its tiles enlarged `scale` times and the titles (in `BitmapFont`) at
+    /// the font's own size, as a PNG file's bytes.
+    public func png() throws -> [UInt8] { try PNGCodec.encode(picture()) }
+
+    /// The picture `png()` encodes.
+    public func picture() throws -> RGBImage { try grid.enlarged(by: max(1, scale)).picture() }
 }
 
 extension ImageFigure: Codable {

@@ -29,6 +29,12 @@ enum DeckStylesheet {
         .slide .table-scroll { overflow: visible; margin: 0 0 0.6em; }
         .slide .diagram { margin: 0; min-height: 0; display: flex; }
         .slide .diagram svg { width: 100%; height: 100%; max-height: 100%; }
+        .slide-body.with-figures { grid-template-columns: minmax(0, 1fr) minmax(0, 1.6fr); }
+        .slide-figures { min-height: 0; display: grid; grid-auto-rows: minmax(0, 1fr); gap: 0.5em; }
+        .slide-figures.two-columns { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+        .slide-figures figure { margin: 0; min-height: 0; display: flex; flex-direction: column; align-items: center; }
+        .slide-figures figure > svg, .slide-figures figure > img { flex: 1 1 0; min-height: 0; width: 100%; height: 100%; object-fit: contain; }
+        .slide-figures figcaption { font-size: 0.6em; color: var(--muted); text-align: center; }
         .title-slide { justify-content: center; }
         .title-slide h1 { font-size: 2.8em; margin: 0.2em 0 0.4em; }
         .title-slide .summary { font-size: 1.3em; max-width: 40em; }

@@ -5,16 +5,15 @@ import LessonKit
 /// on pages and in notebooks; charts as character plots (`TerminalPlot`) and images as
 /// half-blocks (`TerminalImage`) or their captions in the terminal. Draws only; never computes.
 public enum FigureView {
-    /// A `<figure>` for a page or slide: inline SVG, or the PNG as a data URL drawn pixelated at its scale.
+    /// A `<figure>` for a page or slide: inline SVG, or the PNG (tiles already enlarged) as a data URL.
     public static func html(_ figure: Figure, idPrefix: String) -> String {
         switch figure {
         case .chart(let chart):
             return
                 "<figure class=\"chart-figure\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
         case .image(let image):
-            guard let png = try? image.png() else { return "" }
-            guard let picture = try? image.grid.picture() else { return "" }
-            let (w, h) = (picture.width * image.scale, picture.height * image.scale)
+            guard let picture = try? image.picture(), let png = try? image.png() else { return "" }
+            let (w, h) = (picture.width, picture.height)
             return
                 "<figure class=\"picture-figure\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
                 + "alt=\"\(HTMLText.escape(image.alt))\">\n"

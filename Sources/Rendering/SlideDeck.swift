@@ -64,10 +64,19 @@ public struct SlideDeck: Sendable {
         ).svg()
         // deck.js shrinks a result that overflows; very long ones start smaller for when it cannot run.
         let density = r.markdown.split(separator: "\n").count > 26 ? " dense" : ""
-        out += "<div class=\"slide-body\(svg.isEmpty ? " wide" : "")\">\n"
-        out += "<div class=\"output fit\(density)\">\n" + LessonPage.scrollableTables(renderer.render(CommonMark.parse(r.markdown))) + "</div>\n"
-        if !svg.isEmpty { out += "<figure class=\"diagram\">\n\(svg)\n</figure>\n" }
-        for (i, f) in r.figures.enumerated() { out += FigureView.html(f, idPrefix: "s\(n)f\(i)") }
+        let diagram = svg.isEmpty ? "" : "<figure class=\"diagram\">\n\(svg)\n</figure>\n"
+        let output =
+            "<div class=\"output fit\(density)\">\n" + LessonPage.scrollableTables(renderer.render(CommonMark.parse(r.markdown))) + "</div>\n"
+        if r.figures.isEmpty {
+            out += "<div class=\"slide-body\(svg.isEmpty ? " wide" : "")\">\n" + output + diagram
+        } else {
+            // Charts and pictures share the right-hand side with the diagram, each shrunk to its cell (two per row).
+            let cells = r.figures.count + (svg.isEmpty ? 0 : 1)
+            out += "<div class=\"slide-body with-figures\">\n" + output
+            out += "<div class=\"slide-figures\(cells > 1 ? " two-columns" : "")\">\n" + diagram
+            for (i, f) in r.figures.enumerated() { out += FigureView.html(f, idPrefix: "s\(n)f\(i)") }
+            out += "</div>\n"
+        }
         out += "</div>\n" + footer(n, of: total) + "</section>\n"
         return out
     }

@@ -46,6 +46,15 @@ struct RecordedSiteTests {
         #expect(page.contains("<figure class=\"chart-figure\">"))
         #expect(page.contains("<img src=\"data:image/png;base64,"))
         #expect(page.contains("interp.plot_confusion_matrix()"))
+        // Slides put the figures in their own cells beside the result, so a projector shows all of them.
+        let deck = try #require(files.first { $0.name == "11-look-at-the-mistakes.slides.html" }).contents
+        #expect(deck.contains("<div class=\"slide-body with-figures\">"))
+        #expect(deck.contains("<div class=\"slide-figures two-columns\">\n<figure class=\"picture-figure\">"))
+        // Tiles are enlarged in the PNG itself (the titles keep the font's size): width and height are the PNG's.
+        #expect(
+            page.range(
+                of: #"<img src="data:image/png;base64,[^"]+" width="\d+" height="\d+" alt="The \d+ validation images with the largest losses"#,
+                options: .regularExpression) != nil)
         let notebook = try #require(files.first { $0.name == "11-look-at-the-mistakes.ipynb" }).contents
         #expect(notebook.contains("\"display_data\""))
         #expect(notebook.contains("\"image/svg+xml\""))

@@ -95,6 +95,28 @@ public struct TitledGrid: Sendable, Equatable {
         return try RGBImage(width: width, height: height, pixels: pixels)
     }
 
+    /// Every tile `factor` times larger, each pixel a `factor`×`factor` block (nearest neighbour: 28-pixel
+    /// images stay crisp), the titles unchanged, so they keep the font's own size above bigger pictures.
+    public func enlarged(by factor: Int) throws(DataError) -> TitledGrid {
+        guard factor >= 1 else { throw DataError("a tile can only be enlarged by 1× or more, got \(factor)×") }
+        if factor == 1 { return self }
+        let tiles = try self.tiles.map { tile throws(DataError) -> RGBImage in
+            let (w, h) = (tile.width * factor, tile.height * factor)
+            var out = [UInt8](repeating: 0, count: w * h * 3)
+            for y in 0..<h {
+                let row = (y / factor) * tile.width
+                for x in 0..<w {
+                    let from = (row + x / factor) * 3, to = (y * w + x) * 3
+                    out[to] = tile.pixels[from]
+                    out[to + 1] = tile.pixels[from + 1]
+                    out[to + 2] = tile.pixels[from + 2]
+                }
+            }
+            return try RGBImage(width: w, height: h, pixels: out)
+        }
+        return try TitledGrid(tiles: tiles, titles: titles, columns: columns)
+    }
+
     /// The same grid with every tile box-averaged down to `width`×`height` pixels (for a terminal, where a
     /// character is a pixel across and two down). Tiles already that small or smaller are kept.
     public func scaled(width: Int, height: Int) throws(DataError) -> TitledGrid {

@@ -1,0 +1,24 @@
+import Fastai
+import Testing
+
+struct TitledGridEnlargeTests {
+    @Test func enlargingRepeatsEachPixelAndKeepsTheTitles() throws {
+        let tile = try RGBImage(width: 2, height: 1, pixels: [10, 20, 30, 40, 50, 60])
+        let grid = try TitledGrid(tiles: [tile], titles: [["cat"]], columns: 1)
+        let big = try grid.enlarged(by: 3)
+        #expect(big.titles == [["cat"]] && big.columns == 1)
+        let t = try #require(big.tiles.first)
+        #expect(t.width == 6 && t.height == 3)
+        for y in 0..<3 {
+            for x in 0..<6 {
+                let expected: [UInt8] = x < 3 ? [10, 20, 30] : [40, 50, 60]
+                #expect(Array(t.pixels[((y * 6 + x) * 3)..<((y * 6 + x) * 3 + 3)]) == expected)
+            }
+        }
+        #expect(try grid.enlarged(by: 1) == grid)
+        #expect(throws: DataError.self) { try grid.enlarged(by: 0) }
+        // The title keeps the font's size: the picture grows by the tiles only.
+        let (small, large) = (try grid.picture(), try big.picture())
+        #expect(large.height - small.height == 2)
+    }
+}
