@@ -1214,7 +1214,7 @@ data: fashion-mnist
 train_subset: 1024
 valid_subset: 512
 epochs: 2
-fastai_version: 1.0.20
+fastai_version: 1.0.61
 ---
 
 # Fit the frozen learner
@@ -1227,6 +1227,12 @@ watches what each of those choices does while it trains.
 The images are Fashion-MNIST, ten kinds of clothing, because Debian ships them (the
 `dataset-fashion-mnist` package) and they train in seconds. Point the lesson at more with
 `--set train_subset=all --set epochs=4`.
+
+The training lessons show fastai 1.0.61's code, the v1 release whose training loop LearnerLens
+follows line for line. `create_cnn` still works there (a deprecated name for `cnn_learner`), but
+other things changed since the 1.0.20 of the forum thread: 1.0.20's one-cycle schedule raised the
+learning rate along a straight line and 1.0.61's along a cosine, and `learn.show_results` and
+`recorder.plot(suggestion=True)` came later (1.0.21 and 1.0.43).
 
 ```python
 #| step: training_data
@@ -1286,7 +1292,7 @@ data: fashion-mnist
 train_subset: 512
 valid_subset: 256
 epochs: 1
-fastai_version: 1.0.20
+fastai_version: 1.0.61
 ---
 
 # Unfreeze and find a learning rate
@@ -1376,7 +1382,7 @@ data: fashion-mnist
 train_subset: 1024
 valid_subset: 512
 epochs: 2
-fastai_version: 1.0.20
+fastai_version: 1.0.61
 ---
 
 # Look at the mistakes
@@ -1457,7 +1463,7 @@ train_subset: 512
 valid_subset: 256
 epochs: 1
 pretrained: false
-fastai_version: 1.0.20
+fastai_version: 1.0.61
 ---
 
 # Why `create_cnn`'s choices matter

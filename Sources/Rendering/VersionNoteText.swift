@@ -9,6 +9,7 @@ public enum VersionNoteText {
         // Versions are digits and dots (checked when the front matter is read): nothing to escape.
         let (version, later) = (note.version, FastaiVersionNote.laterVersion)
         var out = "> **fastai \(version).** The fastai v1 code in this lesson is fastai \(version)'s"
+        if version == later { return out + ", the release LearnerLens follows (its training loop included).\n" }
         guard !note.differences.isEmpty else { return out + "; fastai \(later) writes these lines the same way.\n" }
         out += ". In fastai \(later) these lines read:\n>\n"
         for d in note.differences {
