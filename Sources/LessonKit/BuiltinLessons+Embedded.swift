@@ -1232,7 +1232,7 @@ The training lessons show fastai 1.0.61's code, the v1 release whose training lo
 follows line for line. `create_cnn` still works there (a deprecated name for `cnn_learner`), but
 other things changed since the 1.0.20 of the forum thread: 1.0.20's one-cycle schedule raised the
 learning rate along a straight line and 1.0.61's along a cosine, and `learn.show_results` and
-`recorder.plot(suggestion=True)` came later (1.0.21 and 1.0.43).
+`recorder.plot(suggestion=True)` came later (1.0.21 and 1.0.46).
 
 ```python
 #| step: training_data
@@ -1367,8 +1367,8 @@ this time: {{unfrozen_fit.trainable_changed}} of {{unfrozen_fit.trainable_params
 changed.
 
 The error rate went from {{frozen_fit.error_rate}} to {{unfrozen_fit.error_rate}}. That is not a
-clean comparison of frozen against unfrozen — the second run also trained one more epoch — but it
-is what the course's recipe does.
+clean comparison of frozen against unfrozen — the second run trained for {{unfrozen_fit.epochs}} more
+epoch(s) on top of the first — but it is what the course's recipe does.
 """#),
         ("11-look-at-the-mistakes.md", #"""
 ---

@@ -36,7 +36,16 @@ public struct ImageFigure: Sendable, Equatable {
 
     /// The grid drawn as one picture, its tiles enlarged `scale` times and the titles (in `BitmapFont`) at
     /// the font's own size, as a PNG file's bytes.
-    public func png() throws -> [UInt8] { try PNGCodec.encode(picture()) }
+    public func png() throws -> [UInt8] { try pngAndPicture().png }
+
+    /// The PNG and the picture it encodes (for its size), drawn once.
+    public func pngAndPicture() throws -> (png: [UInt8], picture: RGBImage) {
+        let picture = try picture()
+        return (try PNGCodec.encode(picture), picture)
+    }
+
+    /// The largest `scale` a record may carry: tiles are drawn that many times larger.
+    public static let maxScale = 16
 
     /// The picture `png()` encodes.
     public func picture() throws -> RGBImage { try grid.enlarged(by: max(1, scale)).picture() }
@@ -61,6 +70,9 @@ extension ImageFigure: Codable {
         title = try c.decode(String.self, forKey: .title)
         alt = try c.decode(String.self, forKey: .alt)
         scale = try c.decode(Int.self, forKey: .scale)
+        guard (1...Self.maxScale).contains(scale) else {
+            throw DecodingError.dataCorruptedError(forKey: .scale, in: c, debugDescription: "scale \(scale) is not in 1...\(Self.maxScale)")
+        }
         let tiles = try c.decode([String].self, forKey: .tiles).map { text -> RGBImage in
             guard let data = Data(base64Encoded: text) else {
                 throw DecodingError.dataCorruptedError(forKey: .tiles, in: c, debugDescription: "a tile is not base64")

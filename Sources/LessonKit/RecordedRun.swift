@@ -56,7 +56,8 @@ public struct RunSignature: Sendable, Equatable, Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard case .object(let pairs) = parameters.facts else { throw StepError("the parameters are not an object") }
-        self.parameters = try pairs.filter { !["title", "summary"].contains($0.0) }.map { key, value in
+        // Title, summary and fastai_version only change what the pages say, not what the run measures.
+        self.parameters = try pairs.filter { !["title", "summary", "fastai_version"].contains($0.0) }.map { key, value in
             "\(key)=" + String(decoding: try encoder.encode(value), as: UTF8.self)
         }
         cells = lesson.cells.map { c in

@@ -5,7 +5,7 @@ import Foundation
 /// `recorder.plot_lr(show_moms=True)`, `recorder.plot_losses()` and `recorder.plot()`.
 enum TrainingCharts {
     /// One-cycle's rates (one line per layer group), its momentum, and the losses.
-    static func fit(recorder r: RecorderData, rows: [EpochStats], batchesPerEpoch: Int) -> [Chart] {
+    static func fit(recorder r: RecorderData, rows: [EpochStats]) -> [Chart] {
         let groupCount = r.lrs.first?.count ?? 0
         let groups = (0..<groupCount).map { g in Chart.Series(name: "layer group \(g)", y: r.lrs.map { $0.indices.contains(g) ? $0[g] : .nan }) }
         let lr = Chart.line(

@@ -11,7 +11,9 @@ import Tensors
 extension Module {
     /// Runs the children `conv` and `bn`, then adds `residual()` if given, then runs the child `relu`
     /// if given — fused into one convolution when allowed. The residual is computed before the
-    /// convolution when fused and after the batch norm otherwise (the order hooks would observe).
+    /// convolution when fused, between the convolution and the batch norm when the batch norm takes the
+    /// add and ReLU into its own pass (training), and after the batch norm otherwise (the order hooks
+    /// would observe).
     public final func runConvBN(
         _ convName: String, _ bnName: String, residual: (() throws -> Tensor)? = nil, relu reluName: String? = nil,
         _ x: Tensor

@@ -12,7 +12,7 @@ public enum FigureView {
             return
                 "<figure class=\"chart-figure\">\n\(SVGChart(chart, idPrefix: idPrefix, showsTitle: false).svg())\n<figcaption>\(HTMLText.escape(chart.title))</figcaption>\n</figure>\n"
         case .image(let image):
-            guard let picture = try? image.picture(), let png = try? image.png() else { return "" }
+            guard let (png, picture) = try? image.pngAndPicture() else { return "" }
             let (w, h) = (picture.width, picture.height)
             return
                 "<figure class=\"picture-figure\">\n<img src=\"data:image/png;base64,\(Data(png).base64EncodedString())\" width=\"\(w)\" height=\"\(h)\" "
@@ -28,7 +28,8 @@ public enum FigureView {
             return TerminalPlot.lines(chart, width: max(20, min(width, 100) - 14), height: 14, color: color)
         case .image(let image):
             return [image.title]
-                + TerminalImage.lines(image.grid, mode: color ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain)
+                + TerminalImage.lines(
+                    image.grid, fitting: width, mode: color ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain)
         }
     }
 

@@ -21,6 +21,15 @@ public enum TerminalImage {
     /// The grid's lines: tiles one character per pixel across and two pixels per line down, `gap` spaces
     /// between them; each title line cut to the tile's width. The grid's tiles are drawn at their size, so
     /// scale it first (`TitledGrid.scaled`) to fit the terminal.
+    /// The grid with its tiles shrunk (never enlarged) so a row of them fits `width` columns, each at
+    /// most `maxSide` characters wide: photos of 224 pixels would otherwise print 224 columns a tile.
+    public static func lines(_ grid: TitledGrid, fitting width: Int, maxSide: Int = 48, mode: Mode) -> [String] {
+        guard let tile = grid.tiles.first else { return [] }
+        let columns = max(1, grid.columns)
+        let side = max(2, min(tile.width, maxSide, (width - (columns - 1)) / columns))
+        return lines((try? grid.scaled(width: side, height: side)) ?? grid, mode: mode)
+    }
+
     public static func lines(_ grid: TitledGrid, mode: Mode, gap: Int = 1) -> [String] {
         let (w, h) = (grid.tiles[0].width, grid.tiles[0].height)
         let space = String(repeating: " ", count: gap)

@@ -6,8 +6,8 @@ enum ChannelSums {
     /// Block length: each lane sums `block / 8` values in float before the double add.
     private static let block = 512
 
-    /// `Σ f(i)` over `count` elements of a plane, where `f` gets 8 consecutive elements at a time
-    /// (with `tail` masking the elements past the end) and returns their contributions.
+    /// `Σ f(i)` over `count` elements of a plane, where `f` gets 8 consecutive elements at a time and
+    /// returns their contributions; `scalar` gives the contribution of each element past the last full 8.
     @inline(__always)
     private static func sum(_ count: Int, _ f: (Int) -> SIMD8<Float>, _ scalar: (Int) -> Float) -> Double {
         var total: Double = 0

@@ -148,7 +148,7 @@ public final class ConvKernel {
         let tap = g.padding.0 * kw + g.padding.1
         let singleTap =
             algorithm == .automatic && ExecutionOptions.current.fastPaths && h == 1 && w == 1 && oh == 1 && ow == 1
-            && g.groups == 1 && g.padding.0 < kh && g.padding.1 < kw
+            && g.groups == 1 && g.dilation == (1, 1) && g.padding.0 < kh && g.padding.1 < kw
         var out = Tensor(uninitialized: shape)
         let zeros = [Float](repeating: 0, count: oc)
         input.storage.withUnsafeBufferPointer { src in

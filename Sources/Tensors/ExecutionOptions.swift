@@ -54,7 +54,14 @@ extension Tensor {
     public func maxRelativeDifference(from reference: Tensor) -> Float {
         guard shape == reference.shape else { return .infinity }
         var worst: Float = 0
-        for (a, b) in zip(storage, reference.storage) { worst = Swift.max(worst, abs(a - b)) }
+        for (a, b) in zip(storage, reference.storage) {
+            if a.isNaN || b.isNaN {
+                // NaN where the reference has a number (or the reverse) is the largest difference there is.
+                if a.isNaN != b.isNaN { return .infinity }
+                continue
+            }
+            worst = Swift.max(worst, abs(a - b))
+        }
         return worst / Swift.max(reference.maxAbs, .leastNormalMagnitude)
     }
 }

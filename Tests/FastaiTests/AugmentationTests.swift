@@ -20,11 +20,30 @@ import Testing
             if let crop = a.crop { (aug.cropRowPct, aug.cropColPct) = (crop[0], crop[1]) }
             let out = try aug.apply(a.bytes.map { Float($0) / 255 }, channels: 3, height: a.height, width: a.width, size: a.size)
             #expect(out.count == a.output.count)
+            #expect(out.allSatisfy { $0.isFinite }, "\(a.height)×\(a.width) → \(a.size): a pixel is not finite")
             let diff = zip(out, a.output).map { abs($0 - $1) }.max() ?? .infinity
             worst = max(worst, diff)
             #expect(diff <= 1e-4, "\(a.height)×\(a.width) → \(a.size) \(aug): largest difference \(diff)")
         }
         #expect(worst <= 2e-6, "largest difference over the cases: \(worst)")  // measured 1.01e-6 (the fixture keeps 7 digits)
+    }
+
+    /// White photos through fastai's random transforms with lighting: the bilinear weights can sum to
+    /// just above 1, and the logit must be clamped as fastai's `logit_` does, or the pixel becomes NaN.
+    @Test func lightingOnWhiteStaysFinite() throws {
+        var generator = RandomGenerator(seed: 11)
+        var pixels = 0
+        for k in 0..<60 {
+            var aug = Augmentation(drawingFrom: &generator)
+            aug.brightness = 0.6
+            aug.contrast = 1.4
+            let (h, w) = (37 + k % 11, 53 + k % 7)
+            let out = try aug.apply([Float](repeating: 1, count: 3 * h * w), channels: 3, height: h, width: w, size: 24)
+            #expect(out.count == 3 * 24 * 24)
+            #expect(out.allSatisfy { $0.isFinite && $0 > 0.99 && $0 <= 1 }, "draw \(k): \(aug)")
+            pixels += out.count
+        }
+        #expect(pixels == 60 * 3 * 24 * 24)
     }
 
     @Test func trainingBatchesAugment() throws {

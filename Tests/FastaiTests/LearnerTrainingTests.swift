@@ -86,6 +86,19 @@ import Testing
         if result.lrs.count >= 17 { #expect(result.suggestion != nil) } else { #expect(result.suggestionProblem != nil) }
     }
 
+    /// Rates so large the loss overflows: lr_find decides by its own rule, not `fit`'s error — without
+    /// `stop_div` fastai records the NaN and goes on to the last batch — and the weights still come back.
+    @Test func lrFindGoesOnThroughANonFiniteLossWithoutStopDiv() throws {
+        let build = try createCNN(data: try DataBunch(classCount: 2), arch: .resnet18, pretrained: false, seed: 5)
+        var data = try Self.toyData()
+        let before = build.model.stateDict().map { ($0.name, $0.tensor) }
+        let result = try build.learner.lrFind(data: &data, startLR: 1e10, endLR: 1e30, numIt: 6, stopDiv: false)
+        #expect(result.lrs.count == 6)
+        #expect(result.losses.contains { !$0.isFinite }, "the rates should have made the loss overflow: \(result.losses)")
+        let after = Dictionary(uniqueKeysWithValues: build.model.stateDict().map { ($0.name, $0.tensor) })
+        #expect(before.allSatisfy { after[$0.0] == $0.1 })
+    }
+
     @Test func fitOneCycleRecordsTheScheduleAndLearns() throws {
         let build = try createCNN(data: try DataBunch(classCount: 2), arch: .resnet18, pretrained: false, seed: 5)
         let learner = build.learner

@@ -22,3 +22,12 @@ struct TitledGridEnlargeTests {
         #expect(large.height - small.height == 2)
     }
 }
+
+extension TitledGridEnlargeTests {
+    @Test func enlargingRefusesWhatWouldNotFitInMemory() throws {
+        let grid = try TitledGrid(tiles: [try RGBImage(width: 28, height: 28, pixels: [UInt8](repeating: 7, count: 28 * 28 * 3))], columns: 1)
+        #expect(throws: DataError.self) { try grid.enlarged(by: 1 << 40) }
+        #expect(throws: DataError.self) { try grid.enlarged(by: 400) }
+        #expect(try grid.enlarged(by: 16).tiles[0].width == 448)
+    }
+}

@@ -22,6 +22,7 @@ struct VersionNoteTextTests {
         let note = try #require(FastaiVersionNote(lesson: try Self.lesson(version: "1.0.61"), version: "1.0.61"))
         #expect(
             VersionNoteText.markdown(note)
-                == "> **fastai 1.0.61.** The fastai v1 code in this lesson is fastai 1.0.61's, the release LearnerLens follows (its training loop included).\n")
+                == "> **fastai 1.0.61.** The fastai v1 code in this lesson is fastai 1.0.61's, the release LearnerLens follows (its training loop included).\n"
+        )
     }
 }

@@ -19,6 +19,8 @@ import Testing
         ("3x3 s1 p0", ConvGeometry(kernel: (3, 3)), 2, 4, 3, 6),
         ("3x3 s1 p1 on 1x1 maps (one tap)", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 6, 8, 5, 1),
         ("3x3 s2 p1 on 1x1 maps (one tap)", ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), 3, 4, 6, 1),
+        // Dilated: the tap that meets a 1×1 input is the centre one, not the one at the padding offset.
+        ("3x3 d2 p2 on 1x1 maps", ConvGeometry(kernel: (3, 3), padding: (2, 2), dilation: (2, 2)), 3, 4, 5, 1),
     ]
 
     /// dX and dW by definition, in double precision.
@@ -35,7 +37,8 @@ import Testing
                         for ci in 0..<c {
                             for a in 0..<kh {
                                 for b in 0..<kw {
-                                    let ih = r * g.stride.0 - g.padding.0 + a, iw = q * g.stride.1 - g.padding.1 + b
+                                    let ih = r * g.stride.0 - g.padding.0 + a * g.dilation.0
+                                    let iw = q * g.stride.1 - g.padding.1 + b * g.dilation.1
                                     guard ih >= 0, ih < h, iw >= 0, iw < wd else { continue }
                                     let xi = ((i * c + ci) * h + ih) * wd + iw, wi = ((o * c + ci) * kh + a) * kw + b
                                     dx[xi] += gv * Double(w.storage[wi])
@@ -84,6 +87,14 @@ import Testing
         let fast = try kernel(x, epilogue: ConvEpilogue(relu: true)),
             reference = try kernel(x, epilogue: ConvEpilogue(relu: true), algorithm: .im2col)
         #expect(fast.maxRelativeDifference(from: reference) <= 1e-6)
+    }
+
+    @Test func dilatedOneByOneForwardEqualsIm2col() throws {
+        let x = randomTensor([3, 4, 1, 1], seed: 1), w = randomTensor([5, 4, 3, 3], seed: 2)
+        let kernel = try ConvKernel(weight: w, bias: nil, ConvGeometry(kernel: (3, 3), padding: (2, 2), dilation: (2, 2)))
+        #expect(try kernel(x).maxRelativeDifference(from: try kernel(x, algorithm: .im2col)) <= 1e-6)
+        // The centre tap alone meets the input.
+        #expect(abs(try kernel(x)[1, 2, 0, 0] - (0..<4).map { w[2, $0, 1, 1] * x[1, $0, 0, 0] }.reduce(0, +)) < 1e-5)
     }
 
     @Test func winogradIsWhatTheInputGradientUses() throws {

@@ -16,7 +16,8 @@ import Testing
         #expect(!lrs.isEmpty && lrs.count <= 20 && losses.count == lrs.count)
         #expect(abs(lrs[0] - 1e-5) < 1e-18)
         // Exponential: equal ratios from batch to batch, 1e5 over 20 steps.
-        if lrs.count > 2 { #expect(abs(lrs[1] / lrs[0] - pow(1e5, 1.0 / 20)) < 1e-9) }
+        try #require(lrs.count > 2, "the finder stopped after \(lrs.count) batches")
+        #expect(abs(lrs[1] / lrs[0] - pow(1e5, 1.0 / 20)) < 1e-9)
         #expect(doc["stop_iteration"] as? Int == lrs.count - 1)
         #expect((doc["min_grad_lr"] != nil) == (lrs.count >= 17))
     }

@@ -124,6 +124,8 @@ public struct Augmentation: Sendable, Equatable {
             let add = brightness.map { Float(log($0 / (1 - $0))) }
             let mul = contrast.map { Float($0) }
             cropped = cropped.map { v in
+                // fastai's logit_ clamps first: a sum of bilinear weights can land a white pixel just above 1.
+                let v = Swift.min(Swift.max(v, 1e-7), 1 - 1e-7)
                 var l = log(v / (1 - v))
                 if let add { l = l + add }
                 if let mul { l = l * mul }

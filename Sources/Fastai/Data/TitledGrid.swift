@@ -99,6 +99,10 @@ public struct TitledGrid: Sendable, Equatable {
     /// images stay crisp), the titles unchanged, so they keep the font's own size above bigger pictures.
     public func enlarged(by factor: Int) throws(DataError) -> TitledGrid {
         guard factor >= 1 else { throw DataError("a tile can only be enlarged by 1× or more, got \(factor)×") }
+        let pixels = tiles.reduce(0) { $0 + $1.width * $1.height }
+        guard factor <= 64, pixels.multipliedReportingOverflow(by: factor * factor).partialValue <= 64 << 20,
+            !pixels.multipliedReportingOverflow(by: factor * factor).overflow
+        else { throw DataError("enlarging \(tiles.count) tiles \(factor)× would make more than \(64 << 20) pixels") }
         if factor == 1 { return self }
         let tiles = try self.tiles.map { tile throws(DataError) -> RGBImage in
             let (w, h) = (tile.width * factor, tile.height * factor)

@@ -33,9 +33,12 @@ extension Learner {
     /// The loop: `hyper(i)` gives batch i's per-group rates and momentum (nil: unchanged);
     /// `stop(i, smoothLoss)`, asked after batch i, ends the run early (lr_find's callback), and
     /// `skipValidate` leaves out the validation after each epoch (lr_find's `skip_validate`).
+    /// A training loss that is not finite stops `fit` with an error; lr_find passes `nonFiniteLossIsError:
+    /// false` and lets its own rule decide (`stop_div` stops on a NaN smoothed loss, without it fastai goes on).
     func run(
         epochs: Int, lr: LearningRate, wd: Double?, data: inout TrainingData, progress: (TrainingEvent) -> Void,
-        skipValidate: Bool = false, stop: (Int, Float) -> Bool = { _, _ in false }, hyper: (Int) -> ([Double], Double?)
+        skipValidate: Bool = false, nonFiniteLossIsError: Bool = true, stop: (Int, Float) -> Bool = { _, _ in false },
+        hyper: (Int) -> ([Double], Double?)
     ) throws -> [EpochStats] {
         guard epochs >= 1 else { throw TrainingError("the number of epochs must be at least 1, got \(epochs)") }
         let wd = wd ?? self.wd
@@ -61,7 +64,7 @@ extension Learner {
                 if let mom { opt.adam.mom = [Double](repeating: mom, count: layerGroups.count) }
                 guard let batch = try batches.next() else { break }
                 let (loss, _) = try GradientStep.run(model: model, input: batch.images, targets: batch.labels)
-                guard loss.isFinite else {
+                guard loss.isFinite || !nonFiniteLossIsError else {
                     throw TrainingError(
                         "the training loss became \(Self.name(loss)) at epoch \(epoch), batch \(b + 1) of \(batches.count) (iteration \(iteration + 1)); try a lower learning rate"
                     )
@@ -107,33 +110,30 @@ extension Learner {
     /// weighted by batch size, float32) and `error_rate` as an exact mean over the items.
     public func validate(_ loader: some BatchLoader) throws -> (loss: Float?, metrics: [Float]) {
         var loader = loader
-        let modes = model.trainingModes()
-        defer { model.restore(modes) }
-        model.eval()
-        var losses: [Float] = [], sizes: [Int] = []
-        var errorRate = AverageMetric(name: "error_rate")
-        let batches = loader.makeEpoch()
-        while let batch = try batches.next() {
-            let logits = try model(batch.images)
-            losses.append(try Tensor.crossEntropy(logits, targets: batch.labels).storage[0])
-            sizes.append(batch.labels.count)
-            let classes = logits.shape[1]
-            errorRate.add(try Metrics.errorRate(logits: logits.storage, classes: classes, targets: batch.labels), batchSize: batch.labels.count)
+        return try model.inEvalMode {
+            var losses: [Float] = [], sizes: [Int] = []
+            var errorRate = AverageMetric(name: "error_rate")
+            let batches = loader.makeEpoch()
+            while let batch = try batches.next() {
+                let logits = try model(batch.images)
+                losses.append(try Tensor.crossEntropy(logits, targets: batch.labels).storage[0])
+                sizes.append(batch.labels.count)
+                let classes = logits.shape[1]
+                errorRate.add(
+                    try Metrics.errorRate(logits: logits.storage, classes: classes, targets: batch.labels), batchSize: batch.labels.count)
+            }
+            guard !losses.isEmpty else { return (nil, []) }
+            return (try BatchAverage.validationLoss(batchLosses: losses, batchSizes: sizes), [errorRate.value ?? .nan])
         }
-        guard !losses.isEmpty else { return (nil, []) }
-        return (try BatchAverage.validationLoss(batchLosses: losses, batchSizes: sizes), [errorRate.value ?? .nan])
     }
 
     /// `learn.get_preds(ds_type)`: softmax probabilities and targets for every item, in order.
     public func getPreds(_ loader: some BatchLoader) throws -> (probabilities: Tensor, targets: [Int]) {
         var loader = loader
-        let modes = model.trainingModes()
-        defer { model.restore(modes) }
-        model.eval()
         var parts: [Tensor] = [], targets: [Int] = []
         let batches = loader.makeEpoch()
         while let batch = try batches.next() {
-            parts.append(try model(batch.images).softmax(dim: 1))
+            parts.append(try predBatch(batch.images))
             targets += batch.labels
         }
         guard !parts.isEmpty else { throw TrainingError("get_preds: the loader has no items") }
@@ -143,10 +143,7 @@ extension Learner {
     /// `learn.pred_batch()` on a batch `[B, 3, H, W]`: eval mode, softmax probabilities `[B, classes]`.
     public func predBatch(_ images: Tensor) throws -> Tensor {
         guard images.rank == 4 else { throw TrainingError("pred_batch takes a batch [B, 3, H, W], got \(Tensor.describe(images.shape))") }
-        let modes = model.trainingModes()
-        defer { model.restore(modes) }
-        model.eval()
-        return try model(images).softmax(dim: 1)
+        return try model.inEvalMode { try model(images).softmax(dim: 1) }
     }
 
     /// `learn.predict(item)`: the class index and probabilities for one image `[3, H, W]` or `[1, 3, H, W]`.
@@ -155,11 +152,8 @@ extension Learner {
         guard x.rank == 4, x.shape[0] == 1 else {
             throw TrainingError("predict takes one image [3, H, W], got \(Tensor.describe(image.shape))")
         }
-        let modes = model.trainingModes()
-        defer { model.restore(modes) }
-        model.eval()
-        let p = try model(x).softmax(dim: 1).storage
-        let best = p.indices.max { p[$0] < p[$1] } ?? 0
-        return (best, p)
+        let p = try predBatch(x).storage
+        // fastai takes the argmax of the probabilities (a NaN counts as the largest, as in torch).
+        return (try Metrics.argmax(p, classes: p.count, rows: 1)[0], p)
     }
 }

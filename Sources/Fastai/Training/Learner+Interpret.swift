@@ -6,17 +6,16 @@ extension Learner {
     /// (eval mode, no augmentation), as `get_preds(with_loss=True)` collects them.
     public func interpret(_ loader: some BatchLoader) throws -> ClassificationInterpretation {
         var loader = loader
-        let modes = model.trainingModes()
-        defer { model.restore(modes) }
-        model.eval()
         var logits: [Float] = [], targets: [Int] = []
         var classes = 0
-        let batches = loader.makeEpoch()
-        while let batch = try batches.next() {
-            let out = try model(batch.images)
-            classes = out.shape[1]
-            logits += out.storage
-            targets += batch.labels
+        try model.inEvalMode {
+            let batches = loader.makeEpoch()
+            while let batch = try batches.next() {
+                let out = try model(batch.images)
+                classes = out.shape[1]
+                logits += out.storage
+                targets += batch.labels
+            }
         }
         guard !targets.isEmpty else { throw TrainingError("interpretation needs validation items; the loader has none") }
         return try ClassificationInterpretation(logits: logits, classes: classes, targets: targets)

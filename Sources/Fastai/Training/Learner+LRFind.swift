@@ -34,7 +34,7 @@ extension Learner {
         let groups = layerGroups.count
         do {
             _ = try run(
-                epochs: epochs, lr: .value(startLR), wd: wd, data: &data, progress: progress, skipValidate: true,
+                epochs: epochs, lr: .value(startLR), wd: wd, data: &data, progress: progress, skipValidate: true, nonFiniteLossIsError: false,
                 stop: { iteration, smoothLoss in finder.batchEnded(iteration: iteration, smoothLoss: smoothLoss) },
                 hyper: { _ in (finder.lrs.count == groups ? finder.lrs : [Double](repeating: finder.lr, count: groups), nil) })
         } catch {

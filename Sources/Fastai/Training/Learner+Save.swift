@@ -164,10 +164,10 @@ extension Learner {
                     "\(source): size mismatch for \(name): shape \(Tensor.describe(t.shape)) in the file, the parameter is \(Tensor.describe(p.value.shape))"
                 )
             }
-            guard s.count == 1, let step = s.storage.first, step >= 1, step.rounded() == step else {
+            guard s.count == 1, let step = s.storage.first.flatMap({ Int(exactly: $0) }), step >= 1 else {
                 throw TrainingError("\(source): \(names[2]) must be one positive whole number, got \(s.storage.prefix(3))")
             }
-            states.append(AdamW.State(expAvg: m.storage, expAvgSq: v.storage, step: Int(step)))
+            states.append(AdamW.State(expAvg: m.storage, expAvgSq: v.storage, step: step))
         }
         let unexpected = tensors.keys.filter { !expected.contains($0) }.sorted()
         if !unexpected.isEmpty {

@@ -93,7 +93,7 @@ public struct FitOneCycleStep: LessonStep {
             f["first_mom"] = .number(m0, places: 3)
             f["lowest_mom"] = .number(low, places: 3)
         }
-        for chart in TrainingCharts.fit(recorder: recorder, rows: rows, batchesPerEpoch: data.train.batchCount) { state.show(.chart(chart)) }
+        for chart in TrainingCharts.fit(recorder: recorder, rows: rows) { state.show(.chart(chart)) }
         return f
     }
 

@@ -30,11 +30,7 @@ public struct ShowResultsStep: LessonStep {
         let n = min(rows * rows, p.batchSize, data.valid.itemCount)
         let batch = try data.valid.batch(Array(0..<n))
         let probabilities = try learn.predBatch(batch.images)
-        let width = probabilities.shape[1]
-        let predicted = (0..<n).map { i in
-            let row = probabilities.storage[(i * width)..<((i + 1) * width)]
-            return (row.indices.max { row[$0] < row[$1] } ?? row.startIndex) - i * width
-        }
+        let predicted = try Metrics.argmax(probabilities.storage, classes: probabilities.shape[1], rows: n)
         let right = zip(predicted, batch.labels).filter { $0 == $1 }.count
         var f = Facts()
         f["rows"] = .int(rows)

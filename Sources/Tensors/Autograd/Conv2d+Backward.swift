@@ -65,7 +65,9 @@ extension Tensor {
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
         // 1×1 maps in and out: only the tap at the padding offset meets the input (the forward's
         // single-tap case); every other tap's gradient is exactly 0.
-        if ExecutionOptions.current.fastPaths, groups == 1, h == 1, w == 1, spatial == 1, g.padding.0 < kh, g.padding.1 < kw {
+        if ExecutionOptions.current.fastPaths, groups == 1, g.dilation == (1, 1), h == 1, w == 1, spatial == 1, g.padding.0 < kh,
+            g.padding.1 < kw
+        {
             let tap = g.padding.0 * kw + g.padding.1, taps = kh * kw
             var out = [Float](repeating: 0, count: oc * kRows)
             dy.storage.withUnsafeBufferPointer { dyb in

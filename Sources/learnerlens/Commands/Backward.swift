@@ -56,10 +56,10 @@ struct Backward: ParsableCommand {
                     "\(targets): '\(targetsKey)' must be one class index per image: shape [\(x.shape.first ?? 0)], got \(Format.shape(t.shape))")
             }
             let labels = try t.storage.map { v -> Int in
-                guard v.rounded() == v, v >= 0, Int(v) < model.classes else {
+                guard let i = Int(exactly: v), i >= 0, i < model.classes else {
                     throw CLIError("\(targets): target \(v) is not a class index in 0..<\(model.classes) (--classes \(model.classes))")
                 }
-                return Int(v)
+                return i
             }
             let build = try model.build(loadingPretrained: false)
             let net = build.model

@@ -44,7 +44,7 @@ struct DataCommand: ParsableCommand {
     @Flag(help: "Show the first training batch with get_transforms() (seeded by --seed), as show_batch does, instead of the validation batch.")
     var transforms = false
 
-    @Option(help: "show_batch(rows): the text output ends with rows×rows images of the batch and their classes (0: none).")
+    @Option(help: "show_batch(rows): the text output ends with rows×rows images of the batch and their classes (0: none, at most 16).")
     var rows = 3
 
     @Flag(help: "Time one epoch of the training loader (decode, get_transforms(), crop to --size, normalise) and print images/second.")
@@ -54,7 +54,7 @@ struct DataCommand: ParsableCommand {
     var workers = 1
 
     func validate() throws {
-        guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
+        guard (0...16).contains(rows) else { throw ValidationError("--rows must be 0…16, got \(rows)") }
         guard workers >= 0 else { throw ValidationError("--workers must be 0 or more, got \(workers)") }
         guard source.sourceCount == 1 else { throw ValidationError("give exactly one of --pat REGEX, --folder or --csv FILE") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format must be text or json, got \(format)") }
@@ -76,7 +76,9 @@ struct DataCommand: ParsableCommand {
             if format == "json" {
                 print(try json(split, skipped))
             } else {
-                print(text(split) + (rows > 0 ? try showInTerminal(bunch) : ""), terminator: "")
+                // Nothing to show (e.g. --valid-pct 0) is not an error: the summary already says 0 items.
+                let shown = transforms ? split.train.count >= bs : !split.valid.isEmpty
+                print(text(split) + (rows > 0 && shown ? try showInTerminal(bunch) : ""), terminator: "")
             }
         }
     }
@@ -170,8 +172,7 @@ struct DataCommand: ParsableCommand {
         let grid = try TitledGrid(
             batch: batch.images, normalization: bunch.valid.normalization, titles: batch.labels.map { [bunch.classes[$0]] }, columns: columns)
         let mode = Terminal.stdoutIsTTY ? TerminalImage.mode(environment: ProcessInfo.processInfo.environment) : .plain
-        let side = max(2, min(size, 48, (Terminal.width - (columns - 1)) / columns))
-        let lines = TerminalImage.lines(try grid.scaled(width: side, height: side), mode: mode)
+        let lines = TerminalImage.lines(grid, fitting: Terminal.width, mode: mode)
         let what = transforms ? "training batch with get_transforms()" : "validation batch"
         return "\ndata.show_batch(rows=\(rows)): the first \(n) images of the \(what)\n" + lines.joined(separator: "\n") + "\n"
     }
