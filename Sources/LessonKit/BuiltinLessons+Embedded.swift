@@ -1256,8 +1256,8 @@ After {{fit_one_cycle.batches}} batches the model gets an error rate of
 {{training_data.c}} classes, guessing would give {{training_data.chance_error}}.
 
 `fit_one_cycle` with no `max_lr` uses fastai's default `slice(3e-3)`. A slice with only a stop
-gives the last layer group (the head) that rate and every other group a tenth of it: the table
-shows each group's peak. Within each group the rate climbs from its peak divided by
+gives the last layer group (the head) that rate and every other group a tenth of it (a third in
+fastai 1.0.20's `lr_range`): the table shows each group's peak. Within each group the rate climbs from its peak divided by
 {{fit_one_cycle.div_factor}} (`div_factor`; {{fit_one_cycle.start_lr}} for the head) to the peak
 ({{fit_one_cycle.peak_lr}}, reached at batch {{fit_one_cycle.peak_batch}}, {{fit_one_cycle.pct_start}}
 of the way: `pct_start`), then falls along a cosine to
