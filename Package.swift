@@ -10,7 +10,10 @@ let tensorFlags: [String] = {
     #if os(Linux) && arch(x86_64)
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let features = Set(cpu.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
-        if ProcessInfo.processInfo.environment["LEARNERLENS_PORTABLE"] == nil, features.isSuperset(of: ["avx2", "fma", "f16c", "bmi2"]) {
+        let env = ProcessInfo.processInfo.environment
+        if let cpu = env["LEARNERLENS_TARGET_CPU"] {
+            flags += ["-target-cpu", cpu]
+        } else if env["LEARNERLENS_PORTABLE"] == nil, features.isSuperset(of: ["avx2", "fma", "f16c", "bmi2"]) {
             flags += ["-target-cpu", "haswell"]
         }
     #endif

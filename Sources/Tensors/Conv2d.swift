@@ -92,13 +92,9 @@ public final class ConvKernel {
     /// come from `learnerlens bench --op conv` and `--stages` on the ResNet stage shapes at batch
     /// 1 and 8 (docs/performance.md).
     public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
-        guard ExecutionOptions.current.fastPaths, Winograd.applies(to: geometry), inputShape.count == 4, inputShape[1] >= 8 else { return .im2col }
+        guard inputShape.count == 4 else { return .im2col }
         let out = outputShape(for: inputShape)
-        let (n, oh, ow) = (out[0], out[2], out[3])
-        func tiles(_ m: Int) -> Int { n * ((oh + m - 1) / m) * ((ow + m - 1) / m) }
-        if oh >= 24 && ow >= 24 && tiles(4) >= 128 { return .winograd(.f4) }
-        if tiles(2) >= 16 { return .winograd(.f2) }
-        return .im2col
+        return Winograd.variant(for: geometry, inputChannels: inputShape[1], output: (out[0], out[2], out[3])).map { .winograd($0) } ?? .im2col
     }
 
     /// The output shape for a `[N, C, H, W]` input (not checked: the call checks).
@@ -196,7 +192,7 @@ public final class ConvKernel {
 
     /// The Winograd-transformed weights, computed on first use; only the latest variant is kept
     /// (each costs 16/9 or 36/9 of the weights' memory).
-    private func winogradWeights(_ variant: Winograd) -> [Float] {
+    func winogradWeights(_ variant: Winograd) -> [Float] {
         if let u = transformed[variant] { return u }
         let u = weight.storage.withUnsafeBufferPointer { wt in
             variant.transformWeights(wt.baseAddress!, outChannels: weight.shape[0], inChannels: weight.shape[1], scale: scale?.storage)

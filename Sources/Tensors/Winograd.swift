@@ -56,6 +56,17 @@ public enum Winograd: Int, Sendable, CaseIterable {
         g.kernel == (3, 3) && g.stride == (1, 1) && g.dilation == (1, 1) && g.groups == 1
     }
 
+    /// The variant a convolution runs with (nil: im2col), the same for its forward pass and its
+    /// weight gradient, from the output `(N, OH, OW)` — see `ConvKernel.algorithm(for:)`.
+    static func variant(for g: ConvGeometry, inputChannels c: Int, output: (n: Int, oh: Int, ow: Int)) -> Winograd? {
+        guard ExecutionOptions.current.fastPaths, applies(to: g), c >= 8 else { return nil }
+        let (n, oh, ow) = output
+        func tiles(_ m: Int) -> Int { n * ((oh + m - 1) / m) * ((ow + m - 1) / m) }
+        if oh >= 24 && ow >= 24 && tiles(4) >= 128 { return .f4 }
+        if tiles(2) >= 16 { return .f2 }
+        return nil
+    }
+
     /// `U[ξ][oc][c] = scale[oc] · (G · w[oc][c] · Gᵀ)[ξ]` for weights `[OC, C, 3, 3]`; computed
     /// once per weight tensor and kept by `ConvKernel`. For each output channel the taps are first
     /// laid out tap-major, so both products with G are vector loops over the input channels.
@@ -132,13 +143,21 @@ public enum Winograd: Int, Sendable, CaseIterable {
             let images = min(chunk, n - first)
             let columns = images * tiles
             let vStride = Winograd.paddedStride(c * columns), productStride = Winograd.paddedStride(oc * columns)
+            // Eight images or more: one lane per image (`WinogradTiles.swift`), columns tile by tile.
+            let byImages = images >= 8
             // 1. Input tiles → V[ξ][c][column], one (image, channel) plane per task.
-            Parallel.ranges(images * c) { planes in
-                let scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
-                for plane in planes {
-                    let image = plane / c, ci = plane % c
-                    scratch.transform(
-                        x + ((first + image) * c + ci) * h * w, into: v + ci * columns + image * tiles, positionStride: vStride)
+            if byImages {
+                transformInputsByImageLanes(
+                    x, first: first, images: images, c: c, h: h, w: w, padding: padding, tilesY: tilesY, tilesX: tilesX, into: v,
+                    positionStride: vStride)
+            } else {
+                Parallel.ranges(images * c) { planes in
+                    let scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
+                    for plane in planes {
+                        let image = plane / c, ci = plane % c
+                        scratch.transform(
+                            x + ((first + image) * c + ci) * h * w, into: v + ci * columns + image * tiles, positionStride: vStride)
+                    }
                 }
             }
             // 2. α² independent GEMMs: M_ξ[OC, columns] = U_ξ[OC, C] · V_ξ[C, columns].
@@ -148,6 +167,12 @@ public enum Winograd: Int, Sendable, CaseIterable {
                     c: product + xi * productStride, ldc: columns)
             }
             // 3. M → output tiles, cropped to OH×OW, one (image, output channel) plane per task.
+            if byImages {
+                transformOutputsByImageLanes(
+                    product, first: first, images: images, oc: oc, tilesY: tilesY, tilesX: tilesX, positionStride: productStride, into: out,
+                    oh: oh, ow: ow, finishing: pass)
+                continue
+            }
             Parallel.ranges(images * oc) { planes in
                 let scratch = OutputScratch(self, tilesY: tilesY, tilesX: tilesX)
                 for plane in planes {
@@ -211,52 +236,52 @@ struct Matrix {
 typealias TileLanes = SIMD8<Float>
 
 extension Winograd {
-    /// `Bᵀ·d` in place on the α vectors `p[0], p[s], …, p[(α−1)·s]` — the rows of `bT`, written out.
+    /// `Bᵀ·d` in place on the α vectors `p[0], p[s], …, p[(α−1)·s]` — the rows of `bT`, written
+    /// out in `WinogradF2`/`WinogradF4`.
     @inline(__always)
     func inputTransform(_ p: UnsafeMutablePointer<TileLanes>, stride s: Int) {
         switch self {
-        case .f2:
-            let (d0, d1, d2, d3) = (p[0], p[s], p[2 * s], p[3 * s])
-            p[0] = d0 - d2
-            p[s] = d1 + d2
-            p[2 * s] = d2 - d1
-            p[3 * s] = d1 - d3
-        case .f4:
-            let (d0, d1, d2, d3, d4, d5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
-            p[0] = 4 * d0 - 5 * d2 + d4
-            p[s] = (d3 + d4) - 4 * (d1 + d2)
-            p[2 * s] = (d4 - d3) + 4 * (d1 - d2)
-            p[3 * s] = (d4 - d2) - 2 * (d1 - d3)
-            p[4 * s] = (d4 - d2) + 2 * (d1 - d3)
-            p[5 * s] = 4 * d1 - 5 * d3 + d5
+        case .f2: WinogradF2.inputTransform(p, stride: s)
+        case .f4: WinogradF4.inputTransform(p, stride: s)
         }
     }
 
     /// `Aᵀ·M` on the α vectors `p[0], p[s], …`: the m results go to `p[0], p[s], …, p[(m−1)·s]` —
-    /// the rows of `aT`, written out.
+    /// the rows of `aT`.
     @inline(__always)
     func outputTransform(_ p: UnsafeMutablePointer<TileLanes>, stride s: Int) {
         switch self {
-        case .f2:
-            let (m0, m1, m2, m3) = (p[0], p[s], p[2 * s], p[3 * s])
-            p[0] = m0 + m1 + m2
-            p[s] = m1 - m2 - m3
-        case .f4:
-            let (m0, m1, m2, m3, m4, m5) = (p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s])
-            let (sum12, diff12, sum34, diff34) = (m1 + m2, m1 - m2, m3 + m4, m3 - m4)
-            p[0] = m0 + sum12 + sum34
-            p[s] = diff12 + 2 * diff34
-            p[2 * s] = sum12 + 4 * sum34
-            p[3 * s] = diff12 + 8 * diff34 + m5
+        case .f2: WinogradF2.outputTransform(p, stride: s)
+        case .f4: WinogradF4.outputTransform(p, stride: s)
+        }
+    }
+
+    /// `B·e` on the α vectors `p[0], p[s], …` in place — the rows of `bT` (the adjoint of
+    /// `inputTransform`).
+    @inline(__always)
+    func inputTransformAdjoint(_ p: UnsafeMutablePointer<TileLanes>, stride s: Int) {
+        switch self {
+        case .f2: WinogradF2.inputTransformAdjoint(p, stride: s)
+        case .f4: WinogradF4.inputTransformAdjoint(p, stride: s)
+        }
+    }
+
+    /// `A·g` on the m vectors `p[0], p[s], …, p[(m−1)·s]`: the α results go to `p[0], p[s], …,
+    /// p[(α−1)·s]` — the columns of `aT` (the adjoint of `outputTransform`).
+    @inline(__always)
+    func outputTransformAdjoint(_ p: UnsafeMutablePointer<TileLanes>, stride s: Int) {
+        switch self {
+        case .f2: WinogradF2.outputTransformAdjoint(p, stride: s)
+        case .f4: WinogradF4.outputTransformAdjoint(p, stride: s)
         }
     }
 }
 
 @inline(__always)
-private func load(_ p: UnsafePointer<Float>) -> TileLanes { UnsafeRawPointer(p).loadUnaligned(as: TileLanes.self) }
+func loadLanes(_ p: UnsafePointer<Float>) -> TileLanes { UnsafeRawPointer(p).loadUnaligned(as: TileLanes.self) }
 
 @inline(__always)
-private func store(_ v: TileLanes, _ p: UnsafeMutablePointer<Float>, count: Int) {
+func storeLanes(_ v: TileLanes, _ p: UnsafeMutablePointer<Float>, count: Int) {
     if count == 8 {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: TileLanes.self)
     } else {
@@ -271,7 +296,7 @@ private func store(_ v: TileLanes, _ p: UnsafeMutablePointer<Float>, count: Int)
 /// contiguous run, `phases[row][j mod m][tx + j / m …]`. A tile row then goes eight tiles at a
 /// time: the α×α block of vectors is loaded, transformed along its rows and then its columns
 /// (`Bᵀ d B`), and each of its α² positions stored as eight consecutive columns of V.
-private final class InputScratch {
+final class InputScratch {
     let variant: Winograd
     let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
     /// Floats per phase: the tiles rounded up to whole vectors, plus room for the taps past m.
@@ -321,7 +346,7 @@ private final class InputScratch {
             for tx in stride(from: 0, to: tilesX, by: 8) {
                 for i in 0..<a {
                     let row = UnsafePointer(phases + (ty * m + i) * rowFloats + tx)
-                    for j in 0..<a { block[i * a + j] = load(row + (j % m) * length + j / m) }
+                    for j in 0..<a { block[i * a + j] = loadLanes(row + (j % m) * length + j / m) }
                     variant.inputTransform(block + i * a, stride: 1)
                 }
                 for l in 0..<a { variant.inputTransform(block + l, stride: a) }
@@ -329,7 +354,7 @@ private final class InputScratch {
                 // after it; only the plane's edge stops it.
                 let first = ty * tilesX + tx, out = dst + first
                 let count = min(8, tilesY * tilesX - first)
-                for xi in 0..<(a * a) { store(block[xi], out + xi * positionStride, count: count) }
+                for xi in 0..<(a * a) { storeLanes(block[xi], out + xi * positionStride, count: count) }
             }
         }
     }
@@ -371,7 +396,7 @@ private final class OutputScratch {
         for ty in 0..<tilesY {
             for tx in stride(from: 0, to: tilesX, by: 8) {
                 let from = src + ty * tilesX + tx
-                for xi in 0..<(a * a) { block[xi] = load(from + xi * positionStride) }
+                for xi in 0..<(a * a) { block[xi] = loadLanes(from + xi * positionStride) }
                 for l in 0..<a { variant.outputTransform(block + l, stride: a) }
                 for r in 0..<m { variant.outputTransform(block + r * a, stride: 1) }
                 // Y[r][s] of tile tx + t goes to column (tx + t)·m + s of output row r.

@@ -24,6 +24,10 @@ import Testing
         Shape(n: 8, c: 64, oc: 64, h: 7, w: 7, padding: 1),
         // Tile rows of 9–18 tiles: two or three vectors of eight, the last one partly past the edge.
         Shape(n: 2, c: 3, oc: 5, h: 20, w: 37, padding: 0),
+        // Eight images or more go one per lane: a full group and a short one, padding 0–2.
+        Shape(n: 11, c: 3, oc: 5, h: 9, w: 7, padding: 1),
+        Shape(n: 10, c: 2, oc: 3, h: 6, w: 10, padding: 2),
+        Shape(n: 9, c: 4, oc: 2, h: 26, w: 26, padding: 0),
     ]
 
     static func inputs(_ s: Shape, bias: Bool = true) -> (Tensor, Tensor, Tensor?, ConvGeometry) {
@@ -59,6 +63,15 @@ import Testing
             for i in 0..<a { p[i] = i == j ? lanes : .zero }
             variant.outputTransform(p, stride: 1)
             #expect((0..<variant.m).allSatisfy { r in p[r] == variant.aT[r][j] * lanes })
+            // The adjoints, for gradients: B·e_j is row j of Bᵀ, A·e_r row r of Aᵀ.
+            for i in 0..<a { p[i] = i == j ? lanes : .zero }
+            variant.inputTransformAdjoint(p, stride: 1)
+            #expect((0..<a).allSatisfy { k in p[k] == variant.bT[j][k] * lanes })
+            if j < variant.m {
+                for i in 0..<a { p[i] = i == j ? lanes : .zero }
+                variant.outputTransformAdjoint(p, stride: 1)
+                #expect((0..<a).allSatisfy { k in p[k] == variant.aT[j][k] * lanes })
+            }
         }
     }
 
@@ -104,11 +117,12 @@ import Testing
         #expect(try strided(x, algorithm: .winograd(.f4)) == (try strided(x, algorithm: .im2col)))
     }
 
-    @Test(arguments: [ConvAlgorithm.im2col, .winograd(.f2), .winograd(.f4)])
-    func fusedEpilogueEqualsSeparateOps(_ algorithm: ConvAlgorithm) throws {
-        let (x, w, b, geometry) = Self.inputs(Self.shapes[6])
+    /// Two images (one lane per tile) and eleven (one lane per image, the last group short).
+    @Test(arguments: [ConvAlgorithm.im2col, .winograd(.f2), .winograd(.f4)], [6, 10])
+    func fusedEpilogueEqualsSeparateOps(_ algorithm: ConvAlgorithm, _ shape: Int) throws {
+        let (x, w, b, geometry) = Self.inputs(Self.shapes[shape])
         var g = RandomGenerator(seed: 3)
-        let residual = Tensor.normal([2, 16, 56, 56], generator: &g)
+        let residual = Tensor.normal(try ConvKernel(weight: w, bias: b, geometry).outputShape(for: x.shape), generator: &g)
         let kernel = try ConvKernel(weight: w, bias: b, geometry)
         let fused = try kernel(x, epilogue: ConvEpilogue(residual: residual, relu: true), algorithm: algorithm)
         let separate = try Tensor.add(kernel(x, algorithm: algorithm), residual).relu()

@@ -22,20 +22,76 @@ extension ConvKernel {
         let inputShape = input.shape
         let label = "conv2d \(g.kernel.0)×\(g.kernel.1) stride \(g.stride.0)"
         return y.recorded(from: [input, weight] + (bias.map { [$0] } ?? []), label: label) { grad, needs in
-            Tensor.conv2dBackward(grad, input: savedInput, inputShape: inputShape, weight: weight, g, needs: needs)
+            Tensor.conv2dBackward(grad, input: savedInput, inputShape: inputShape, weight: weight, g, needs: needs, kernel: self)
         }
     }
 }
 
 extension Tensor {
-    /// Gradients of `conv2d` for the inputs `needs` asks for: `[input, weight, bias?]`.
-    static func conv2dBackward(
-        _ dy: Tensor, input: Tensor?, inputShape: [Int], weight: Tensor, _ g: ConvGeometry, needs: [Bool]
+    /// Gradients of `conv2d` for the inputs `needs` asks for: `[input, weight, bias?]`. `kernel`,
+    /// the forward pass's (made from `weight`), lends its Winograd-transformed weights.
+    public static func conv2dBackward(
+        _ dy: Tensor, input: Tensor?, inputShape: [Int], weight: Tensor, _ g: ConvGeometry, needs: [Bool], kernel: ConvKernel? = nil
     ) -> [Tensor?] {
-        let dw = needs[1] ? input.map { convWeightGradient(dy, input: $0, weightShape: weight.shape, g) } : nil
+        var (dx, dw): (Tensor?, Tensor?) = (nil, nil)
+        if needs[0] || needs[1],
+            let (x, w) = winogradGradients(dy, input: input, inputShape: inputShape, weight: weight, g, needs: needs, kernel: kernel)
+        {
+            (dx, dw) = (x, w)
+        }
+        if needs[1], dw == nil { dw = input.map { convWeightGradient(dy, input: $0, weightShape: weight.shape, g) } }
         let db = needs.count > 2 && needs[2] ? convBiasGradient(dy) : nil
-        let dx = needs[0] ? convInputGradient(dy, inputShape: inputShape, weight: weight, g) : nil
+        if needs[0], dx == nil { dx = convInputGradient(dy, inputShape: inputShape, weight: weight, g) }
         return needs.count > 2 ? [dx, dw, db] : [dx, dw]
+    }
+
+    /// Both gradients of a 3×3 stride-1 layer through Winograd's transforms, sharing the output
+    /// gradient's transform (`Winograd.backward`), with the forward pass's choice of variant: the
+    /// weight gradient always, the input gradient for batches whose transforms go one lane per
+    /// image. Nil where this path does not apply (the caller takes the others).
+    private static func winogradGradients(
+        _ dy: Tensor, input: Tensor?, inputShape: [Int], weight: Tensor, _ g: ConvGeometry, needs: [Bool], kernel: ConvKernel?
+    ) -> (Tensor?, Tensor?)? {
+        let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
+        let (oc, oh, ow) = (weight.shape[0], dy.shape[2], dy.shape[3])
+        guard let variant = Winograd.variant(for: g, inputChannels: c, output: (n, oh, ow)) else { return nil }
+        let tiles = ((oh + variant.m - 1) / variant.m) * ((ow + variant.m - 1) / variant.m)
+        let wantsInput = needs[0] && Winograd.backwardChunks(n: n, tiles: tiles).byImages
+        let wantsWeight = needs[1] && input != nil
+        guard wantsInput || wantsWeight else { return nil }
+        let u: [Float]? =
+            !wantsInput
+            ? nil
+            : kernel.flatMap { $0.weight.storage == weight.storage ? $0.winogradWeights(variant) : nil }
+                ?? weight.storage.withUnsafeBufferPointer {
+                    variant.transformWeights($0.baseAddress!, outChannels: oc, inChannels: c, scale: nil)
+                }
+        var dx = wantsInput ? Tensor(uninitialized: inputShape) : nil
+        var dw = wantsWeight ? Tensor(uninitialized: weight.shape) : nil
+        let x = input?.storage ?? []
+        dy.storage.withUnsafeBufferPointer { dyb in
+            x.withUnsafeBufferPointer { xb in
+                (u ?? []).withUnsafeBufferPointer { ub in
+                    withOptionalBuffer(&dx) { dxp in
+                        withOptionalBuffer(&dw) { dwp in
+                            variant.backward(
+                                input: wantsWeight ? xb.baseAddress : nil, n: n, c: c, h: h, w: w, padding: g.padding,
+                                outputGradient: dyb.baseAddress!, outChannels: oc, oh: oh, ow: ow, weights: wantsInput ? ub.baseAddress : nil,
+                                inputGradient: dxp, weightGradient: dwp)
+                        }
+                    }
+                }
+            }
+        }
+        return (dx, dw)
+    }
+
+    /// `body` with a pointer to the storage of `t`, or nil without a tensor.
+    private static func withOptionalBuffer(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+        guard var tensor = t else { return body(nil) }
+        t = nil
+        tensor.storage.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+        t = tensor
     }
 
     /// Images per chunk: enough for about `columns` GEMM columns, at most `limit` floats unfolded.

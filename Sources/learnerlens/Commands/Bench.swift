@@ -56,7 +56,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "model: also time each stage on its own (a ResNet's stem — conv1, bn1, relu, maxpool — then layer1–4).")
     var stages = false
 
-    @Flag(help: "Time one training step of create_cnn(arch) instead: train-mode forward, cross-entropy, backward, AdamW.")
+    @Flag(
+        help:
+            "Time one training step of create_cnn(arch) instead: train-mode forward, cross-entropy, backward, AdamW; with --op conv, also the layer's input and weight gradients.")
     var train = false
 
     @Flag(help: "train: freeze the body as fastai's freeze() does (batch norms still train); default: unfrozen.")
@@ -134,11 +136,30 @@ struct Bench: ParsableCommand {
         let reference = try conv(x, algorithm: .im2col)
         let flops = 2 * Double(batch * oc * y.shape[2] * y.shape[3] * channels * kernel * kernel)
         let median = Self.median(times)
-        let report = ConvBenchReport(
+        var report = ConvBenchReport(
             batch: batch, channels: channels, outChannels: oc, size: size, kernel: kernel, stride: stride,
             algorithm: chosen.description, threads: ExecutionOptions.current.threads, blas: GEMM.configuration(of: blas), medianMs: median,
             minMs: times.min() ?? 0,
             gflops: flops / (median / 1000) / 1e9, maxRelativeError: y.maxRelativeDifference(from: reference))
+        if train {
+            // The backward's two halves on their own, each against the reference path's result.
+            let dy = Tensor.normal(y.shape, generator: &g)
+            func gradient(_ which: Int, _ options: ExecutionOptions) -> Tensor? {
+                options.run {
+                    Tensor.conv2dBackward(
+                        dy, input: x, inputShape: x.shape, weight: conv.weight, geometry, needs: [which == 0, which == 1])[which]
+                }
+            }
+            var reference = ExecutionOptions.current
+            reference.fastPaths = false
+            report.backward = try [("input", 0), ("weight", 1)].map { name, which in
+                var result: Tensor?
+                let t = timings { result = gradient(which, .current) }
+                guard let result, let expected = gradient(which, reference) else { throw ValidationError("no \(name) gradient") }
+                return ConvBackwardTime(
+                    gradient: name, medianMs: Self.median(t), minMs: t.min() ?? 0, maxRelativeError: result.maxRelativeDifference(from: expected))
+            }
+        }
         switch format {
         case .json: print(Format.json(report))
         case .text:
@@ -147,6 +168,11 @@ struct Bench: ParsableCommand {
                     + "median \(Format.decimal(median, places: 3)) ms · min \(Format.decimal(times.min() ?? 0, places: 3)) ms · "
                     + "\(Format.decimal(report.gflops, places: 1)) GFLOP/s (direct-convolution count) · "
                     + "max relative difference from im2col \(String(format: "%.1e", report.maxRelativeError))")
+            for b in report.backward ?? [] {
+                print(
+                    "  \(b.gradient) gradient: median \(Format.decimal(b.medianMs, places: 3)) ms · min \(Format.decimal(b.minMs, places: 3)) ms · "
+                        + "max relative difference from the reference path \(String(format: "%.1e", b.maxRelativeError))")
+            }
         }
     }
 
@@ -240,9 +266,21 @@ struct StageTime: Encodable {
 struct ConvBenchReport: Encodable {
     var batch: Int, channels: Int, outChannels: Int, size: Int, kernel: Int, stride: Int
     var algorithm: String, threads: Int, blas: String, medianMs: Double, minMs: Double, gflops: Double, maxRelativeError: Float
+    /// With `--train`: the input and weight gradients' times.
+    var backward: [ConvBackwardTime]?
     enum CodingKeys: String, CodingKey {
-        case batch, channels, size, kernel, stride, algorithm, threads, blas, gflops
+        case batch, channels, size, kernel, stride, algorithm, threads, blas, gflops, backward
         case outChannels = "out_channels"
+        case medianMs = "median_ms"
+        case minMs = "min_ms"
+        case maxRelativeError = "max_rel_error"
+    }
+}
+
+struct ConvBackwardTime: Encodable {
+    var gradient: String, medianMs: Double, minMs: Double, maxRelativeError: Float
+    enum CodingKeys: String, CodingKey {
+        case gradient
         case medianMs = "median_ms"
         case minMs = "min_ms"
         case maxRelativeError = "max_rel_error"
