@@ -22,6 +22,14 @@ public struct ConvGeometry: Sendable, Equatable {
             && l.dilation == r.dilation && l.groups == r.groups
     }
 
+    /// Whether the fast paths compute this convolution as one GEMM with a single kernel tap: 1×1
+    /// maps in and out (a 28×28 image's last stage), where only the tap at the padding offset
+    /// meets the input and every other one only padding.
+    func seesOneTap(input: (Int, Int), output: (Int, Int)) -> Bool {
+        ExecutionOptions.current.fastPaths && input == (1, 1) && output == (1, 1) && groups == 1 && dilation == (1, 1)
+            && padding.0 < kernel.0 && padding.1 < kernel.1
+    }
+
     /// Output size along one axis, PyTorch's formula.
     static func outputSize(_ input: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) -> Int {
         (input + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
@@ -142,9 +150,7 @@ public final class ConvKernel {
         // the padding offset; the others only ever meet padding. A plain GEMM with that tap's
         // weights gives the same sums without the zeros (3×3: a ninth of the work).
         let tap = g.padding.0 * kw + g.padding.1
-        let singleTap =
-            algorithm == .automatic && ExecutionOptions.current.fastPaths && h == 1 && w == 1 && oh == 1 && ow == 1
-            && g.groups == 1 && g.dilation == (1, 1) && g.padding.0 < kh && g.padding.1 < kw
+        let singleTap = algorithm == .automatic && g.seesOneTap(input: (h, w), output: (oh, ow))
         var out = Tensor(uninitialized: shape)
         let zeros = [Float](repeating: 0, count: oc)
         input.storage.withUnsafeBufferPointer { src in

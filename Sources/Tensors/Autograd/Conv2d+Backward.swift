@@ -54,7 +54,8 @@ extension Tensor {
     ) -> (Tensor?, Tensor?)? {
         let (n, c, h, w) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         let (oc, oh, ow) = (weight.shape[0], dy.shape[2], dy.shape[3])
-        guard let variant = Winograd.variant(for: g, inputChannels: c, output: (n, oh, ow)) else { return nil }
+        guard !g.seesOneTap(input: (h, w), output: (oh, ow)), let variant = Winograd.variant(for: g, inputChannels: c, output: (n, oh, ow))
+        else { return nil }
         let tiles = ((oh + variant.m - 1) / variant.m) * ((ow + variant.m - 1) / variant.m)
         let wantsInput = needs[0] && Winograd.backwardChunks(n: n, tiles: tiles).byImages
         let wantsWeight = needs[1] && input != nil
@@ -121,9 +122,7 @@ extension Tensor {
         let pointwise = kh == 1 && kw == 1 && g.stride == (1, 1) && g.padding == (0, 0)
         // 1×1 maps in and out: only the tap at the padding offset meets the input (the forward's
         // single-tap case); every other tap's gradient is exactly 0.
-        if ExecutionOptions.current.fastPaths, groups == 1, g.dilation == (1, 1), h == 1, w == 1, spatial == 1, g.padding.0 < kh,
-            g.padding.1 < kw
-        {
+        if g.seesOneTap(input: (h, w), output: (oh, ow)) {
             let tap = g.padding.0 * kw + g.padding.1, taps = kh * kw
             var out = [Float](repeating: 0, count: oc * kRows)
             dy.storage.withUnsafeBufferPointer { dyb in
@@ -275,6 +274,24 @@ extension Tensor {
     /// saved too little to pay for its memory: 190 MB more peak RSS on frozen resnet34 at batch 8.)
     static func convInputGradient(_ dy: Tensor, inputShape: [Int], weight: Tensor, _ g: ConvGeometry) -> Tensor {
         let (kh, kw) = (weight.shape[2], weight.shape[3])
+        // 1×1 maps: dX[N, C] = dY[N, OC] · W_tap[OC, C], the one tap that met the input.
+        if g.seesOneTap(input: (inputShape[2], inputShape[3]), output: (dy.shape[2], dy.shape[3])) {
+            let (n, c, oc) = (inputShape[0], inputShape[1], weight.shape[0])
+            let taps = kh * kw, tap = g.padding.0 * kw + g.padding.1
+            var dx = Tensor(uninitialized: inputShape)
+            dy.storage.withUnsafeBufferPointer { dyb in
+                weight.storage.withUnsafeBufferPointer { wb in
+                    dx.storage.withUnsafeMutableBufferPointer { out in
+                        Workspace.withBuffer(oc * c) { wTap in
+                            let wp = wb.baseAddress!
+                            for i in 0..<(oc * c) { wTap[i] = wp[i * taps + tap] }
+                            GEMM.sgemm(m: n, n: c, k: oc, a: dyb.baseAddress!, lda: oc, b: wTap, ldb: c, c: out.baseAddress!, ldc: c)
+                        }
+                    }
+                }
+            }
+            return dx
+        }
         if ExecutionOptions.current.fastPaths, g.stride == (1, 1), g.dilation == (1, 1), g.groups == 1,
             g.padding.0 <= kh - 1, g.padding.1 <= kw - 1,
             let kernel = try? ConvKernel(
