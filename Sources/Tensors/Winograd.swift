@@ -143,22 +143,18 @@ public enum Winograd: Int, Sendable, CaseIterable {
             let images = min(chunk, n - first)
             let columns = images * tiles
             let vStride = Winograd.paddedStride(c * columns), productStride = Winograd.paddedStride(oc * columns)
-            // Eight images or more: one lane per image (`WinogradTiles.swift`), columns tile by tile.
+            // Eight images or more: one lane per image (`WinogradTiles.swift`), columns tile by
+            // tile; fewer: eight neighbouring tiles of a tile row per vector, columns image by image.
             let byImages = images >= 8
-            // 1. Input tiles → V[ξ][c][column], one (image, channel) plane per task.
+            // 1. Input tiles → V[ξ][c][column].
             if byImages {
                 transformInputsByImageLanes(
                     x, first: first, images: images, c: c, h: h, w: w, padding: padding, tilesY: tilesY, tilesX: tilesX, into: v,
                     positionStride: vStride)
             } else {
-                Parallel.ranges(images * c) { planes in
-                    let scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
-                    for plane in planes {
-                        let image = plane / c, ci = plane % c
-                        scratch.transform(
-                            x + ((first + image) * c + ci) * h * w, into: v + ci * columns + image * tiles, positionStride: vStride)
-                    }
-                }
+                transformInputsByTileRows(
+                    x, first: first, images: images, c: c, h: h, w: w, padding: padding, tilesY: tilesY, tilesX: tilesX, into: v,
+                    positionStride: vStride)
             }
             // 2. α² independent GEMMs: M_ξ[OC, columns] = U_ξ[OC, C] · V_ξ[C, columns].
             Parallel.forEach(positions, work: oc * c * columns) { xi in
@@ -166,22 +162,62 @@ public enum Winograd: Int, Sendable, CaseIterable {
                     m: oc, n: columns, k: c, a: u + xi * oc * c, lda: c, b: v + xi * vStride, ldb: columns,
                     c: product + xi * productStride, ldc: columns)
             }
-            // 3. M → output tiles, cropped to OH×OW, one (image, output channel) plane per task.
+            // 3. M → output tiles, cropped to OH×OW and finished.
             if byImages {
                 transformOutputsByImageLanes(
                     product, first: first, images: images, oc: oc, tilesY: tilesY, tilesX: tilesX, positionStride: productStride, into: out,
                     oh: oh, ow: ow, finishing: pass)
-                continue
+            } else {
+                transformOutputsByTileRows(
+                    product, first: first, images: images, oc: oc, tilesY: tilesY, tilesX: tilesX, positionStride: productStride, into: out,
+                    oh: oh, ow: ow, finishing: pass)
             }
-            Parallel.ranges(images * oc) { planes in
-                let scratch = OutputScratch(self, tilesY: tilesY, tilesX: tilesX)
+        }
+    }
+
+    /// `V[ξ][c][image · tiles + tile]` for `images` images from `first` on, one (image, channel)
+    /// plane per task, eight neighbouring tiles of a tile row per vector.
+    func transformInputsByTileRows(
+        _ x: UnsafePointer<Float>, first: Int, images: Int, c: Int, h: Int, w: Int, padding: (Int, Int), tilesY: Int, tilesX: Int,
+        into v: UnsafeMutablePointer<Float>, positionStride: Int
+    ) {
+        func run<T: WinogradTile>(_: T.Type) {
+            let tiles = tilesY * tilesX, columns = images * tiles
+            Parallel.ranges(images * c) { planes in
+                let scratch = InputScratch<T>(h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
                 for plane in planes {
-                    let image = plane / oc, o = plane % oc
+                    let (image, ci) = plane.quotientAndRemainder(dividingBy: c)
                     scratch.transform(
-                        product + o * columns + image * tiles, positionStride: productStride,
+                        x + ((first + image) * c + ci) * h * w, into: v + ci * columns + image * tiles, positionStride: positionStride)
+                }
+            }
+        }
+        switch self {
+        case .f2: run(WinogradF2.self)
+        case .f4: run(WinogradF4.self)
+        }
+    }
+
+    /// `M[ξ][oc][image · tiles + tile]` → the output planes of those images, finished.
+    func transformOutputsByTileRows(
+        _ product: UnsafePointer<Float>, first: Int, images: Int, oc: Int, tilesY: Int, tilesX: Int, positionStride: Int,
+        into out: UnsafeMutablePointer<Float>, oh: Int, ow: Int, finishing pass: OutputPass
+    ) {
+        func run<T: WinogradTile>(_: T.Type) {
+            let tiles = tilesY * tilesX, columns = images * tiles
+            Parallel.ranges(images * oc) { planes in
+                let scratch = OutputScratch<T>(tilesY: tilesY, tilesX: tilesX)
+                for plane in planes {
+                    let (image, o) = plane.quotientAndRemainder(dividingBy: oc)
+                    scratch.transform(
+                        product + o * columns + image * tiles, positionStride: positionStride,
                         into: out, plane: (first + image) * oc + o, oh: oh, ow: ow, finishing: pass)
                 }
             }
+        }
+        switch self {
+        case .f2: run(WinogradF2.self)
+        case .f4: run(WinogradF4.self)
         }
     }
 }
@@ -296,8 +332,7 @@ func storeLanes(_ v: TileLanes, _ p: UnsafeMutablePointer<Float>, count: Int) {
 /// contiguous run, `phases[row][j mod m][tx + j / m …]`. A tile row then goes eight tiles at a
 /// time: the α×α block of vectors is loaded, transformed along its rows and then its columns
 /// (`Bᵀ d B`), and each of its α² positions stored as eight consecutive columns of V.
-final class InputScratch {
-    let variant: Winograd
+final class InputScratch<T: WinogradTile> {
     let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
     /// Floats per phase: the tiles rounded up to whole vectors, plus room for the taps past m.
     let phaseLength: Int
@@ -305,14 +340,13 @@ final class InputScratch {
     let line: UnsafeMutablePointer<Float>  // one padded row, m·phaseLength wide
     let block: UnsafeMutablePointer<TileLanes>  // α×α
 
-    init(_ variant: Winograd, h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
-        self.variant = variant
+    init(h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
         self.h = h
         self.w = w
         self.tilesY = tilesY
         self.tilesX = tilesX
         self.padding = padding
-        let m = variant.m, a = variant.alpha
+        let m = T.m, a = T.alpha
         phaseLength = (tilesX + 7) / 8 * 8 + 8
         phases = .allocate(capacity: (tilesY * m + 2) * m * phaseLength)
         line = .allocate(capacity: m * phaseLength)
@@ -328,7 +362,7 @@ final class InputScratch {
 
     /// Writes position ξ of every tile of `plane` to `dst + ξ·positionStride + tile`.
     func transform(_ plane: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, positionStride: Int) {
-        let m = variant.m, a = variant.alpha, length = phaseLength, rowFloats = m * length
+        let m = T.m, a = T.alpha, length = phaseLength, rowFloats = m * length
         let (ph, pw) = padding
         // The padded rows into their phases (the zero padding included). `line` stays zero outside
         // the copied pixels: every row copies the same columns.
@@ -347,9 +381,9 @@ final class InputScratch {
                 for i in 0..<a {
                     let row = UnsafePointer(phases + (ty * m + i) * rowFloats + tx)
                     for j in 0..<a { block[i * a + j] = loadLanes(row + (j % m) * length + j / m) }
-                    variant.inputTransform(block + i * a, stride: 1)
+                    T.inputTransform(block + i * a, stride: 1)
                 }
-                for l in 0..<a { variant.inputTransform(block + l, stride: a) }
+                for l in 0..<a { T.inputTransform(block + l, stride: a) }
                 // A short last vector may spill into the following tile rows, which are written
                 // after it; only the plane's edge stops it.
                 let first = ty * tilesX + tx, out = dst + first
@@ -363,21 +397,19 @@ final class InputScratch {
 /// Per-thread buffers for the output transform of one output-channel plane: a tile row goes eight
 /// tiles at a time — the α×α block of vectors is loaded from M, transformed along its columns and
 /// then its rows (`Aᵀ M A`), and the m×m results interleaved into m output rows.
-private final class OutputScratch {
-    let variant: Winograd
+final class OutputScratch<T: WinogradTile> {
     let tilesY: Int, tilesX: Int
     /// Floats per output row of a tile row: the tiles rounded up to whole vectors, times m.
     let rowLength: Int
     let rows: UnsafeMutablePointer<Float>  // [r][rowLength]
     let block: UnsafeMutablePointer<TileLanes>  // α×α
 
-    init(_ variant: Winograd, tilesY: Int, tilesX: Int) {
-        self.variant = variant
+    init(tilesY: Int, tilesX: Int) {
         self.tilesY = tilesY
         self.tilesX = tilesX
-        rowLength = (tilesX + 7) / 8 * 8 * variant.m
-        rows = .allocate(capacity: variant.m * rowLength)
-        block = .allocate(capacity: variant.alpha * variant.alpha)
+        rowLength = (tilesX + 7) / 8 * 8 * T.m
+        rows = .allocate(capacity: T.m * rowLength)
+        block = .allocate(capacity: T.alpha * T.alpha)
     }
 
     deinit {
@@ -392,13 +424,13 @@ private final class OutputScratch {
         finishing pass: OutputPass
     ) {
         let out = y + plane * oh * ow
-        let m = variant.m, a = variant.alpha
+        let m = T.m, a = T.alpha
         for ty in 0..<tilesY {
             for tx in stride(from: 0, to: tilesX, by: 8) {
                 let from = src + ty * tilesX + tx
                 for xi in 0..<(a * a) { block[xi] = loadLanes(from + xi * positionStride) }
-                for l in 0..<a { variant.outputTransform(block + l, stride: a) }
-                for r in 0..<m { variant.outputTransform(block + r * a, stride: 1) }
+                for l in 0..<a { T.outputTransform(block + l, stride: a) }
+                for r in 0..<m { T.outputTransform(block + r * a, stride: 1) }
                 // Y[r][s] of tile tx + t goes to column (tx + t)·m + s of output row r.
                 for r in 0..<m {
                     let to = UnsafeMutableRawPointer(rows + r * rowLength + tx * m)

@@ -51,14 +51,9 @@ extension Winograd {
                                 dy, first: first, images: images, oc: oc, oh: oh, ow: ow, tilesY: tilesY, tilesX: tilesX, into: z,
                                 positionStride: zStride)
                         } else {
-                            Parallel.ranges(images * oc) { planes in
-                                let scratch = OutputGradientScratch(self, oh: oh, ow: ow, tilesY: tilesY, tilesX: tilesX)
-                                for plane in planes {
-                                    let image = plane / oc, o = plane % oc
-                                    scratch.transform(
-                                        dy + ((first + image) * oc + o) * oh * ow, into: z + o * columns + image * tiles, positionStride: zStride)
-                                }
-                            }
+                            transformOutputGradientsByTileRows(
+                                dy, first: first, images: images, oc: oc, oh: oh, ow: ow, tilesY: tilesY, tilesX: tilesX, into: z,
+                                positionStride: zStride)
                         }
                         if let x, dw != nil {
                             // V[ξ][c][column], as the forward pass makes it.
@@ -67,15 +62,9 @@ extension Winograd {
                                     x, first: first, images: images, c: c, h: h, w: w, padding: padding, tilesY: tilesY, tilesX: tilesX,
                                     into: v, positionStride: vStride)
                             } else {
-                                Parallel.ranges(images * c) { planes in
-                                    let scratch = InputScratch(self, h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
-                                    for plane in planes {
-                                        let image = plane / c, ci = plane % c
-                                        scratch.transform(
-                                            x + ((first + image) * c + ci) * h * w, into: v + ci * columns + image * tiles,
-                                            positionStride: vStride)
-                                    }
-                                }
+                                transformInputsByTileRows(
+                                    x, first: first, images: images, c: c, h: h, w: w, padding: padding, tilesY: tilesY, tilesX: tilesX,
+                                    into: v, positionStride: vStride)
                             }
                             // dU_ξ[OC, C] (+)= Z_ξ[OC, columns] · V_ξ[C, columns]ᵀ.
                             Parallel.forEach(positions, work: oc * c * columns) { xi in
@@ -99,6 +88,28 @@ extension Winograd {
                     if let dw { untransformWeightGradient(du, outChannels: oc, inChannels: c, into: dw) }
                 }
             }
+        }
+    }
+
+    /// `Z[ξ][oc][image · tiles + tile] = (A dY Aᵀ)[ξ]`, one (image, output channel) plane per task.
+    func transformOutputGradientsByTileRows(
+        _ dy: UnsafePointer<Float>, first: Int, images: Int, oc: Int, oh: Int, ow: Int, tilesY: Int, tilesX: Int,
+        into z: UnsafeMutablePointer<Float>, positionStride: Int
+    ) {
+        func run<T: WinogradTile>(_: T.Type) {
+            let tiles = tilesY * tilesX, columns = images * tiles
+            Parallel.ranges(images * oc) { planes in
+                let scratch = OutputGradientScratch<T>(oh: oh, ow: ow, tilesY: tilesY, tilesX: tilesX)
+                for plane in planes {
+                    let (image, o) = plane.quotientAndRemainder(dividingBy: oc)
+                    scratch.transform(
+                        dy + ((first + image) * oc + o) * oh * ow, into: z + o * columns + image * tiles, positionStride: positionStride)
+                }
+            }
+        }
+        switch self {
+        case .f2: run(WinogradF2.self)
+        case .f4: run(WinogradF4.self)
         }
     }
 
@@ -134,21 +145,19 @@ extension Winograd {
 /// into their m column phases (zero past the plane's edge, where the forward cropped), so that the
 /// m×m blocks of eight neighbouring tiles load as vectors; each block is transformed along its rows
 /// and then its columns (`A dY Aᵀ`) and its α² positions stored as eight consecutive columns of Z.
-final class OutputGradientScratch {
-    let variant: Winograd
+final class OutputGradientScratch<T: WinogradTile> {
     let oh: Int, ow: Int, tilesY: Int, tilesX: Int
     let phaseLength: Int
     let phases: UnsafeMutablePointer<Float>  // [row of the tile row][phase][phaseLength]
     let line: UnsafeMutablePointer<Float>  // one row, m·phaseLength wide, zero past OW
     let block: UnsafeMutablePointer<TileLanes>  // α×α
 
-    init(_ variant: Winograd, oh: Int, ow: Int, tilesY: Int, tilesX: Int) {
-        self.variant = variant
+    init(oh: Int, ow: Int, tilesY: Int, tilesX: Int) {
         self.oh = oh
         self.ow = ow
         self.tilesY = tilesY
         self.tilesX = tilesX
-        let m = variant.m, a = variant.alpha
+        let m = T.m, a = T.alpha
         phaseLength = (tilesX + 7) / 8 * 8
         phases = .allocate(capacity: m * m * phaseLength)
         line = .allocate(capacity: m * phaseLength)
@@ -164,7 +173,7 @@ final class OutputGradientScratch {
 
     /// Writes position ξ of every tile of `plane` (`OH×OW`) to `dst + ξ·positionStride + tile`.
     func transform(_ plane: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, positionStride: Int) {
-        let m = variant.m, a = variant.alpha, length = phaseLength, rowFloats = m * length
+        let m = T.m, a = T.alpha, length = phaseLength, rowFloats = m * length
         for ty in 0..<tilesY {
             for r in 0..<m {
                 let y = ty * m + r, out = phases + r * rowFloats
@@ -178,9 +187,9 @@ final class OutputGradientScratch {
             for tx in stride(from: 0, to: tilesX, by: 8) {
                 for r in 0..<m {
                     for s in 0..<m { block[r * a + s] = loadLanes(phases + r * rowFloats + s * length + tx) }
-                    variant.outputTransformAdjoint(block + r * a, stride: 1)
+                    T.outputTransformAdjoint(block + r * a, stride: 1)
                 }
-                for l in 0..<a { variant.outputTransformAdjoint(block + l, stride: a) }
+                for l in 0..<a { T.outputTransformAdjoint(block + l, stride: a) }
                 // As in the input transform, a short vector spills into the next tile row, which is
                 // written after it; only the plane's edge stops it.
                 let first = ty * tilesX + tx, out = dst + first
