@@ -26,7 +26,9 @@ public enum AdamKernel {
             // Eight at a time (the same operations lane by lane: the same bits), then the rest.
             typealias V = SIMD8<Float>
             let (decay, l2, w, b2) = (V(repeating: k.decay), V(repeating: k.l2), V(repeating: k.w), V(repeating: k.b2))
-            let (oneMinusB2, stepSize, bc2Sqrt, eps) = (V(repeating: k.oneMinusB2), V(repeating: k.stepSize), V(repeating: k.bc2Sqrt), V(repeating: k.eps))
+            let (oneMinusB2, stepSize, bc2Sqrt, eps) = (
+                V(repeating: k.oneMinusB2), V(repeating: k.stepSize), V(repeating: k.bc2Sqrt), V(repeating: k.eps)
+            )
             let withL2 = k.l2 != 0
             var j = range.lowerBound
             while j + 8 <= range.upperBound {

@@ -62,6 +62,9 @@ public enum Winograd: Int, Sendable, CaseIterable {
         guard ExecutionOptions.current.fastPaths, applies(to: g), c >= 8 else { return nil }
         let (n, oh, ow) = output
         func tiles(_ m: Int) -> Int { n * ((oh + m - 1) / m) * ((ow + m - 1) / m) }
+        // Eight images or more go one lane per image, so small maps waste no lanes: the variant with
+        // fewer transformed values (α² per tile) wins — F(4×4) from 3×3 maps on, F(2×2) on 2×2.
+        if n >= 8 { return 36 * tiles(4) <= 16 * tiles(2) ? .f4 : .f2 }
         if oh >= 24 && ow >= 24 && tiles(4) >= 128 { return .f4 }
         if tiles(2) >= 16 { return .f2 }
         return nil

@@ -14,9 +14,10 @@ import Testing
         ("3x3 s1 Winograd F(4x4)", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 4, 8, 16, 24),
         // Eight images or more: both gradients through Winograd, one lane per image (a full group
         // and a short one), padding 1 and 0.
-        ("3x3 s1 Winograd F(2x2), 11 images", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 11, 8, 6, 7),
+        ("3x3 s1 Winograd F(4x4) on 7x7, 11 images", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 11, 8, 6, 7),
+        ("3x3 s1 Winograd F(2x2) on 2x2, 11 images", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 11, 8, 6, 2),
         ("3x3 s1 Winograd F(4x4), 9 images", ConvGeometry(kernel: (3, 3), padding: (1, 1)), 9, 8, 5, 24),
-        ("3x3 s1 p0 Winograd F(2x2), 10 images", ConvGeometry(kernel: (3, 3)), 10, 12, 4, 9),
+        ("3x3 s1 p0 Winograd F(4x4), 10 images", ConvGeometry(kernel: (3, 3)), 10, 12, 4, 9),
         ("3x3 s2", ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), 5, 6, 8, 7),
         ("1x1 s1", ConvGeometry(kernel: (1, 1)), 3, 8, 4, 6),
         ("1x1 s2", ConvGeometry(kernel: (1, 1), stride: (2, 2)), 3, 8, 4, 7),
@@ -122,7 +123,9 @@ import Testing
     @Test func theWeightGradientTakesTheForwardPassesVariant() throws {
         let g = ConvGeometry(kernel: (3, 3), padding: (1, 1))
         #expect(Winograd.variant(for: g, inputChannels: 16, output: (8, 28, 28)) == .f4)
-        #expect(Winograd.variant(for: g, inputChannels: 16, output: (64, 7, 7)) == .f2)
+        #expect(Winograd.variant(for: g, inputChannels: 16, output: (64, 7, 7)) == .f4)
+        #expect(Winograd.variant(for: g, inputChannels: 16, output: (64, 2, 2)) == .f2)
+        #expect(Winograd.variant(for: g, inputChannels: 16, output: (4, 7, 7)) == .f2)
         #expect(Winograd.variant(for: g, inputChannels: 4, output: (64, 7, 7)) == nil)
         #expect(Winograd.variant(for: ConvGeometry(kernel: (3, 3), stride: (2, 2), padding: (1, 1)), inputChannels: 16, output: (8, 28, 28)) == nil)
         #expect(ExecutionOptions.reference.run { Winograd.variant(for: g, inputChannels: 16, output: (8, 28, 28)) } == nil)
