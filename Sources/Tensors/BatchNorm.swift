@@ -48,22 +48,32 @@ extension Tensor {
                     "Expected more than 1 value per channel when training, got input size \(describe(x.shape))")
             }
             // Per channel: the mean, then the squared deviations from it (two passes, as
-            // PyTorch's CPU kernel), each plane summed by `ChannelSums`; channels in parallel.
+            // PyTorch's CPU kernel), each plane summed by `ChannelSums` (small planes gathered
+            // into one run first); channels in parallel.
             var sums = [Double](repeating: 0, count: 2 * c)
+            let gathered = inner < ChannelSums.gatheredPlane
             x.storage.withUnsafeBufferPointer { xs in
                 sums.withUnsafeMutableBufferPointer { sp in
                     let xp = xs.baseAddress!, out = sp.baseAddress!
-                    Parallel.forEach(c, work: 2 * m) { ch in
-                        var sum: Double = 0
-                        for i in 0..<n { sum += ChannelSums.sum(xp + (i * c + ch) * inner, count: inner) }
-                        let mean = sum / Double(m)
-                        var sq: Double = 0
-                        for i in 0..<n {
-                            sq += ChannelSums.squaredDeviations(xp + (i * c + ch) * inner, count: inner, mean: Float(mean))
+                    Parallel.ranges(c) { channels in
+                        Workspace.withBuffer(gathered ? m : 0) { run in
+                            for ch in channels {
+                                var sum: Double = 0, sq: Double = 0
+                                if gathered {
+                                    ChannelSums.gather(xp + ch * inner, runs: n, length: inner, stride: c * inner, into: run)
+                                    sum = ChannelSums.sum(run, count: m)
+                                    sq = ChannelSums.squaredDeviations(run, count: m, mean: Float(sum / Double(m)))
+                                } else {
+                                    for i in 0..<n { sum += ChannelSums.sum(xp + (i * c + ch) * inner, count: inner) }
+                                    for i in 0..<n {
+                                        sq += ChannelSums.squaredDeviations(xp + (i * c + ch) * inner, count: inner, mean: Float(sum / Double(m)))
+                                    }
+                                }
+                                // (Each channel writes only its own two slots.)
+                                out[2 * ch] = sum / Double(m)
+                                out[2 * ch + 1] = sq
+                            }
                         }
-                        // (Each channel writes only its own two slots.)
-                        out[2 * ch] = mean
-                        out[2 * ch + 1] = sq
                     }
                 }
             }
@@ -129,23 +139,31 @@ extension Tensor {
 
     /// `y = x · scale[c] + shift[c]` along dimension 1, then `+ residual` and ReLU if asked.
     func scaledPerChannel(scale: [Float], shift: [Float], residual: Tensor? = nil, relu: Bool = false) -> Tensor {
-        var out = detached()
+        var out = Tensor(uninitialized: shape)
         let n = shape[0], c = shape[1], inner = count / max(1, n * c)
-        (residual?.storage ?? []).withUnsafeBufferPointer { rs in
-            out.storage.withUnsafeMutableBufferPointer { y in
-                let yp = y.baseAddress!, rp = residual == nil ? nil : rs.baseAddress
-                // One task per (image, channel) plane, so a single image also uses both cores.
-                Parallel.forEach(n * c, work: inner) { plane in
-                    let ch = plane % c
-                    let s = scale[ch], b = shift[ch]
-                    let row = yp + plane * inner
-                    for j in 0..<inner { row[j] = row[j] * s + b }
-                    if let rp {
-                        let res = rp + plane * inner
-                        for j in 0..<inner { row[j] += res[j] }
-                    }
-                    if relu {
-                        for j in 0..<inner where !(row[j] > 0) && !row[j].isNaN { row[j] = 0 }
+        // One task per (image, channel) plane, so a single image also uses both cores; small
+        // planes go a run of planes per task.
+        let planes = n * c, perTask = max(1, min(c, 1024 / max(1, inner)))
+        storage.withUnsafeBufferPointer { xs in
+            (residual?.storage ?? []).withUnsafeBufferPointer { rs in
+                out.storage.withUnsafeMutableBufferPointer { y in
+                    let xp = xs.baseAddress!, yp = y.baseAddress!, rp = residual == nil ? nil : rs.baseAddress
+                    Parallel.forEach((planes + perTask - 1) / perTask, work: perTask * inner) { task in
+                        let first = task * perTask
+                        var ch = first % c
+                        for plane in first..<min(planes, first + perTask) {
+                            let s = scale[ch], b = shift[ch]
+                            let from = xp + plane * inner, row = yp + plane * inner
+                            for j in 0..<inner { row[j] = from[j] * s + b }
+                            if let rp {
+                                let res = rp + plane * inner
+                                for j in 0..<inner { row[j] += res[j] }
+                            }
+                            if relu {
+                                for j in 0..<inner where !(row[j] > 0) && !row[j].isNaN { row[j] = 0 }
+                            }
+                            ch = ch + 1 == c ? 0 : ch + 1
+                        }
                     }
                 }
             }

@@ -113,3 +113,27 @@ extension ChannelSums {
         }
     }
 }
+
+extension ChannelSums {
+    /// Planes smaller than this are gathered per channel before they are summed: a call per image
+    /// on a 1×1 or 2×2 plane costs more than the copy.
+    static let gatheredPlane = 16
+
+    /// `dst[i·length + j] = src[i·stride + j]`: one channel's `runs` planes side by side.
+    @inline(__always)
+    static func gather(_ src: UnsafePointer<Float>, runs: Int, length: Int, stride: Int, into dst: UnsafeMutablePointer<Float>) {
+        for i in 0..<runs {
+            let from = src + i * stride, to = dst + i * length
+            for j in 0..<length { to[j] = from[j] }
+        }
+    }
+
+    /// The inverse of `gather`.
+    @inline(__always)
+    static func scatter(_ src: UnsafePointer<Float>, runs: Int, length: Int, stride: Int, into dst: UnsafeMutablePointer<Float>) {
+        for i in 0..<runs {
+            let from = src + i * length, to = dst + i * stride
+            for j in 0..<length { to[j] = from[j] }
+        }
+    }
+}

@@ -107,6 +107,29 @@ import Testing
         }
     }
 
+    /// Train-mode batch norm with the residual and ReLU fused, on small planes (gathered per
+    /// channel) and larger ones (plane by plane), against the three operations one after another.
+    @Test(arguments: [[5, 3, 2, 2], [6, 2, 1, 1], [3, 2, 5, 5]])
+    func fusedResidualAndReLUMatchTheOpsOneAfterAnother(_ shape: [Int]) throws {
+        let c = shape[1]
+        let x = randomTensor(shape, seed: 1), residual = randomTensor(shape, seed: 2), dy = randomTensor(shape, seed: 3)
+        let gamma = randomTensor([c], seed: 4), beta = randomTensor([c], seed: 5)
+        let running = RunningStatistics(mean: .zeros([c]), variance: .ones([c]))
+        let (fused, fusedGrads) = try tapeGradients([x, gamma, beta, residual], seed: dy) { t in
+            var r = running
+            return try Tensor.batchNorm(t[0], weight: t[1], bias: t[2], running: &r, training: true, residual: t[3], relu: true)
+        }
+        let (separate, separateGrads) = try tapeGradients([x, gamma, beta, residual], seed: dy) { t in
+            var r = running
+            return try Tensor.add(Tensor.batchNorm(t[0], weight: t[1], bias: t[2], running: &r, training: true), t[3]).relu()
+        }
+        #expect(fused.maxRelativeDifference(from: separate) < 1e-6)
+        #expect(fused.storage.contains(0) && fused.storage.contains { $0 > 0 })
+        for (a, b) in zip(fusedGrads, separateGrads) {
+            #expect(try #require(a).maxRelativeDifference(from: try #require(b)) < 1e-5)
+        }
+    }
+
     @Test func dropoutWithAMask() throws {
         var g = RandomGenerator(seed: 3)
         let mask = Tensor.dropoutMask([4, 6], p: 0.5, generator: &g)

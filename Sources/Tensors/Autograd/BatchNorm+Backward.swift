@@ -22,36 +22,68 @@ extension Tensor {
                     let xp = xs.baseAddress!, gp = gs.baseAddress!
                     let yp = mask == nil ? nil : ms.baseAddress
                     // The sums are needed for the parameters' gradients, and for the input's in train mode.
+                    // Small planes: each channel's planes gathered into one run (g, x, mask, dx).
+                    let gathered = inner < ChannelSums.gatheredPlane, total = n * inner
                     if needParameters || batchStatistics {
                         sums.withUnsafeMutableBufferPointer { sp in
                             let out = sp.baseAddress!
-                            Parallel.forEach(c, work: n * inner * 2) { ch in
-                                let mean = means[ch]
-                                var sg: Double = 0, sgx: Double = 0
-                                for i in 0..<n {
-                                    let base = (i * c + ch) * inner
-                                    sg += ChannelSums.sum(gp + base, mask: yp.map { $0 + base }, count: inner)
-                                    sgx += ChannelSums.weightedDeviations(gp + base, xp + base, mask: yp.map { $0 + base }, count: inner, mean: mean)
+                            Parallel.ranges(c) { channels in
+                                Workspace.withBuffer(gathered ? 3 * total : 0) { run in
+                                    for ch in channels {
+                                        let mean = means[ch]
+                                        var sg: Double = 0, sgx: Double = 0
+                                        if gathered {
+                                            let (g, x, y) = (run, run + total, run + 2 * total)
+                                            ChannelSums.gather(gp + ch * inner, runs: n, length: inner, stride: c * inner, into: g)
+                                            ChannelSums.gather(xp + ch * inner, runs: n, length: inner, stride: c * inner, into: x)
+                                            if let yp { ChannelSums.gather(yp + ch * inner, runs: n, length: inner, stride: c * inner, into: y) }
+                                            let mask = yp == nil ? nil : UnsafePointer(y)
+                                            sg = ChannelSums.sum(g, mask: mask, count: total)
+                                            sgx = ChannelSums.weightedDeviations(g, x, mask: mask, count: total, mean: mean)
+                                        } else {
+                                            for i in 0..<n {
+                                                let base = (i * c + ch) * inner
+                                                sg += ChannelSums.sum(gp + base, mask: yp.map { $0 + base }, count: inner)
+                                                sgx += ChannelSums.weightedDeviations(
+                                                    gp + base, xp + base, mask: yp.map { $0 + base }, count: inner, mean: mean)
+                                            }
+                                        }
+                                        // (Each channel writes only its own two slots.)
+                                        out[2 * ch] = sg
+                                        out[2 * ch + 1] = sgx * Double(invStds[ch])
+                                    }
                                 }
-                                // (Each channel writes only its own two slots.)
-                                out[2 * ch] = sg
-                                out[2 * ch + 1] = sgx * Double(invStds[ch])
                             }
                         }
                     }
                     guard dx != nil else { return }
                     dx!.storage.withUnsafeMutableBufferPointer { ds in
                         let dp = ds.baseAddress!
-                        Parallel.forEach(c, work: n * inner * 2) { ch in
-                            let mean = means[ch], invStd = invStds[ch]
-                            let k = (gamma?[ch] ?? 1) * invStd
-                            let meanG = batchStatistics ? Float(sums[2 * ch] / m) : 0
-                            let meanGX = batchStatistics ? Float(sums[2 * ch + 1] / m) : 0
-                            for i in 0..<n {
-                                let base = (i * c + ch) * inner
-                                ChannelSums.inputGradient(
-                                    gp + base, xp + base, mask: yp.map { $0 + base }, count: inner, k: k, mean: mean, invStd: invStd,
-                                    meanG: meanG, meanGX: meanGX, into: dp + base)
+                        Parallel.ranges(c) { channels in
+                            Workspace.withBuffer(gathered ? 4 * total : 0) { run in
+                                for ch in channels {
+                                    let mean = means[ch], invStd = invStds[ch]
+                                    let k = (gamma?[ch] ?? 1) * invStd
+                                    let meanG = batchStatistics ? Float(sums[2 * ch] / m) : 0
+                                    let meanGX = batchStatistics ? Float(sums[2 * ch + 1] / m) : 0
+                                    if gathered {
+                                        let (g, x, y, d) = (run, run + total, run + 2 * total, run + 3 * total)
+                                        ChannelSums.gather(gp + ch * inner, runs: n, length: inner, stride: c * inner, into: g)
+                                        ChannelSums.gather(xp + ch * inner, runs: n, length: inner, stride: c * inner, into: x)
+                                        if let yp { ChannelSums.gather(yp + ch * inner, runs: n, length: inner, stride: c * inner, into: y) }
+                                        ChannelSums.inputGradient(
+                                            g, x, mask: yp == nil ? nil : UnsafePointer(y), count: total, k: k, mean: mean, invStd: invStd,
+                                            meanG: meanG, meanGX: meanGX, into: d)
+                                        ChannelSums.scatter(d, runs: n, length: inner, stride: c * inner, into: dp + ch * inner)
+                                        continue
+                                    }
+                                    for i in 0..<n {
+                                        let base = (i * c + ch) * inner
+                                        ChannelSums.inputGradient(
+                                            gp + base, xp + base, mask: yp.map { $0 + base }, count: inner, k: k, mean: mean, invStd: invStd,
+                                            meanG: meanG, meanGX: meanGX, into: dp + base)
+                                    }
+                                }
                             }
                         }
                     }
