@@ -4,7 +4,9 @@ import PackageDescription
 
 /// The numeric kernels are compiled for the vector instructions of the machine that builds them,
 /// like `-march=native`: AVX2 (8 floats per instruction) when the CPU has it, the x86-64 baseline
-/// (SSE2, 4 floats) otherwise. Set LEARNERLENS_PORTABLE=1 to build for the baseline anyway.
+/// (SSE2, 4 floats) otherwise. Set LEARNERLENS_PORTABLE=1 to build for the baseline anyway, or
+/// LEARNERLENS_TARGET_CPU to name LLVM's CPU (e.g. `znver4` for AVX-512: measured no faster here,
+/// docs/performance.md).
 let tensorFlags: [String] = {
     var flags = ["-O"]
     #if os(Linux) && arch(x86_64)

@@ -120,6 +120,19 @@ import Testing
         }
     }
 
+    /// On a tape, the input gradient of a batch of eight or more takes the forward kernel's own
+    /// transformed weights (F(4×4) on 7×7 maps, F(2×2) on 2×2).
+    @Test(arguments: [7, 2])
+    func theTapeLendsTheForwardKernelsTransformedWeights(_ side: Int) throws {
+        let g = ConvGeometry(kernel: (3, 3), padding: (1, 1))
+        let x = randomTensor([9, 8, side, side], seed: 1), w = randomTensor([6, 8, 3, 3], seed: 2)
+        let dy = randomTensor([9, 6, side, side], seed: 3)
+        let (_, grads) = try tapeGradients([x, w], seed: dy) { t in try Tensor.conv2d(t[0], weight: t[1], g) }
+        let (dx, dw) = Self.naive(dy, x, w, g)
+        #expect(Self.maxRelative(try #require(grads[0]), dx) <= 2e-5)
+        #expect(Self.maxRelative(try #require(grads[1]), dw) <= 2e-5)
+    }
+
     @Test func theWeightGradientTakesTheForwardPassesVariant() throws {
         let g = ConvGeometry(kernel: (3, 3), padding: (1, 1))
         #expect(Winograd.variant(for: g, inputChannels: 16, output: (8, 28, 28)) == .f4)
