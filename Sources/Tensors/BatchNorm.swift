@@ -61,8 +61,8 @@ extension Tensor {
                                 var sum: Double = 0, sq: Double = 0
                                 if gathered {
                                     ChannelSums.gather(xp + ch * inner, runs: n, length: inner, stride: c * inner, into: run)
-                                    sum = ChannelSums.sum(run, count: m)
-                                    sq = ChannelSums.squaredDeviations(run, count: m, mean: Float(sum / Double(m)))
+                                    sum = ChannelSums.preciseSum(run, count: m)
+                                    sq = ChannelSums.preciseSquaredDeviations(run, count: m, mean: sum / Double(m))
                                 } else {
                                     for i in 0..<n { sum += ChannelSums.sum(xp + (i * c + ch) * inner, count: inner) }
                                     for i in 0..<n {

@@ -128,6 +128,39 @@ extension ChannelSums {
         }
     }
 
+    /// `Σ x` in double precision, element by element: the sums of a gathered run, which holds
+    /// few values per channel (a float accumulation there rounded differently enough from the
+    /// plane-by-plane sums to move an ill-conditioned network's output by 1e-4).
+    static func preciseSum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var s: Double = 0
+        for i in 0..<count { s += Double(x[i]) }
+        return s
+    }
+
+    /// `Σ (x − mean)²` in double precision.
+    static func preciseSquaredDeviations(_ x: UnsafePointer<Float>, count: Int, mean: Double) -> Double {
+        var s: Double = 0
+        for i in 0..<count {
+            let d = Double(x[i]) - mean
+            s += d * d
+        }
+        return s
+    }
+
+    /// `Σ g` and `Σ g · (x − mean)` in double precision, `g` masked where `y` (a ReLU's output) is not positive.
+    static func preciseGradientSums(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mask y: UnsafePointer<Float>?, count: Int, mean: Float
+    ) -> (Double, Double) {
+        var sg: Double = 0, sgx: Double = 0
+        let m = Double(mean)
+        for i in 0..<count {
+            let gi = y.map { $0[i] > 0 ? g[i] : 0 } ?? g[i]
+            sg += Double(gi)
+            sgx += Double(gi) * (Double(x[i]) - m)
+        }
+        return (sg, sgx)
+    }
+
     /// The inverse of `gather`.
     @inline(__always)
     static func scatter(_ src: UnsafePointer<Float>, runs: Int, length: Int, stride: Int, into dst: UnsafeMutablePointer<Float>) {

@@ -96,9 +96,9 @@ public final class ConvKernel {
     /// The algorithm `.automatic` picks for an input shape `[N, C, H, W]`. Winograd needs a 3×3
     /// stride-1 layer with at least 8 input channels. From eight images on, the variant with fewer
     /// transformed values (α² per tile, all images) wins: F(4×4) on maps from 3×3 up, F(2×2) on
-    /// 2×2. Below eight images (a tile row per vector, so narrow maps waste lanes): F(4×4) on maps
-    /// from 12×12 up, F(2×2) with at least 16 tiles of 2×2 in the batch (a 7×7 map of one image),
-    /// else im2col. The thresholds come from `learnerlens bench --op conv` and `--stages` on the
+    /// 2×2. Below eight images (a tile row per vector, so narrow maps waste lanes), counting the
+    /// tiles of the whole batch: F(4×4) on maps from 24×24 up with at least 128 tiles of 4×4,
+    /// F(2×2) with at least 16 tiles of 2×2 (a 7×7 map of one image), else im2col. The thresholds come from `learnerlens bench --op conv` and `--stages` on the
     /// ResNet stage shapes (docs/performance.md).
     public func algorithm(for inputShape: [Int]) -> ConvAlgorithm {
         guard inputShape.count == 4 else { return .im2col }

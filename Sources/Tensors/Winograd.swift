@@ -65,7 +65,7 @@ public enum Winograd: Int, Sendable, CaseIterable {
         // Eight images or more go one lane per image, so small maps waste no lanes: the variant with
         // fewer transformed values (α² per tile) wins — F(4×4) from 3×3 maps on, F(2×2) on 2×2.
         if n >= 8 { return 36 * tiles(4) <= 16 * tiles(2) ? .f4 : .f2 }
-        if oh >= 12 && ow >= 12 { return .f4 }
+        if oh >= 24 && ow >= 24 && tiles(4) >= 128 { return .f4 }
         if tiles(2) >= 16 { return .f2 }
         return nil
     }

@@ -37,9 +37,8 @@ extension Tensor {
                                             ChannelSums.gather(gp + ch * inner, runs: n, length: inner, stride: c * inner, into: g)
                                             ChannelSums.gather(xp + ch * inner, runs: n, length: inner, stride: c * inner, into: x)
                                             if let yp { ChannelSums.gather(yp + ch * inner, runs: n, length: inner, stride: c * inner, into: y) }
-                                            let mask = yp == nil ? nil : UnsafePointer(y)
-                                            sg = ChannelSums.sum(g, mask: mask, count: total)
-                                            sgx = ChannelSums.weightedDeviations(g, x, mask: mask, count: total, mean: mean)
+                                            (sg, sgx) = ChannelSums.preciseGradientSums(
+                                                g, x, mask: yp == nil ? nil : UnsafePointer(y), count: total, mean: mean)
                                         } else {
                                             for i in 0..<n {
                                                 let base = (i * c + ch) * inner

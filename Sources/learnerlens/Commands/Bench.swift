@@ -58,7 +58,8 @@ struct Bench: ParsableCommand {
 
     @Flag(
         help:
-            "Time one training step of create_cnn(arch) instead: train-mode forward, cross-entropy, backward, AdamW; with --op conv, also the layer's input and weight gradients.")
+            "Time one training step of create_cnn(arch) instead: train-mode forward, cross-entropy, backward, AdamW; with --op conv, also the layer's input and weight gradients."
+    )
     var train = false
 
     @Flag(help: "train: freeze the body as fastai's freeze() does (batch norms still train); default: unfrozen.")
