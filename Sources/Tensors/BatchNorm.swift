@@ -65,9 +65,8 @@ extension Tensor {
                                     sq = ChannelSums.preciseSquaredDeviations(run, count: m, mean: sum / Double(m))
                                 } else {
                                     for i in 0..<n { sum += ChannelSums.sum(xp + (i * c + ch) * inner, count: inner) }
-                                    for i in 0..<n {
-                                        sq += ChannelSums.squaredDeviations(xp + (i * c + ch) * inner, count: inner, mean: Float(sum / Double(m)))
-                                    }
+                                    let mean = Float(sum / Double(m))
+                                    for i in 0..<n { sq += ChannelSums.squaredDeviations(xp + (i * c + ch) * inner, count: inner, mean: mean) }
                                 }
                                 // (Each channel writes only its own two slots.)
                                 out[2 * ch] = sum / Double(m)

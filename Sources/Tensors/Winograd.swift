@@ -118,8 +118,7 @@ public enum Winograd: Int, Sendable, CaseIterable {
     ) {
         let m = self.m, a = alpha, positions = a * a
         let tilesY = (oh + m - 1) / m, tilesX = (ow + m - 1) / m, tiles = tilesY * tilesX
-        // Images go in chunks of about 2048 tiles: wide enough GEMMs, bounded scratch memory.
-        let chunk = max(1, min(n, 2048 / tiles))
+        let chunk = Winograd.imagesPerChunk(n: n, tiles: tiles)
         let capacity = chunk * tiles
         Workspace.withBuffer(positions * Winograd.paddedStride(c * capacity)) { v in
             Workspace.withBuffer(positions * Winograd.paddedStride(oc * capacity) + 8) { product in  // + the output transform's overread
@@ -134,6 +133,12 @@ public enum Winograd: Int, Sendable, CaseIterable {
     /// the α² rows a transform writes (or reads) side by side do not all fall into the same few
     /// cache sets, as they would a multiple of 4 KB apart.
     static func paddedStride(_ matrix: Int) -> Int { matrix + 16 }
+
+    /// Images per chunk of a batch with `tiles` tiles per image, forward and backward: about
+    /// `tilesPerChunk` tiles, wide enough GEMMs with bounded scratch memory.
+    static func imagesPerChunk(n: Int, tiles: Int, tilesPerChunk: Int = 2048) -> Int {
+        max(1, min(n, tilesPerChunk / tiles))
+    }
 
     private func convolve(
         _ x: UnsafePointer<Float>, n: Int, c: Int, h: Int, w: Int, padding: (Int, Int),

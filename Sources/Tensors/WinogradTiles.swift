@@ -149,13 +149,19 @@ enum ImageLanes {
     }
 }
 
-/// The input transform of eight images' planes of one channel (per thread; the buffers keep their
-/// zero border between calls, as every call writes the same interior).
+/// Eight images' padded planes of one channel, pixel-interleaved (per thread): the input transform
+/// (`transform`) and its adjoint, the input gradient (`transformAdjoint`).
+///
+/// The input transform needs a zero border and writes only the interior, so the border stays zero
+/// from one call to the next; the adjoint adds into the whole padded plane, border included, and
+/// marks it so that a following input transform clears it first.
 final class ImageLaneInput<T: WinogradTile> {
     let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
     let rows: Int, width: Int
     let pixels: UnsafeMutablePointer<TileLanes>  // [padded row][padded column]
     let block: UnsafeMutablePointer<TileLanes>  // α×α
+    /// Whether an adjoint left values outside the interior.
+    private var borderUsed = false
 
     init(h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
         self.h = h
@@ -180,6 +186,10 @@ final class ImageLaneInput<T: WinogradTile> {
         _ plane: (Int) -> UnsafePointer<Float>, lanes: Int, into dst: UnsafeMutablePointer<Float>, tileStride: Int, positionStride: Int
     ) {
         let m = T.m, a = T.alpha
+        if borderUsed {
+            pixels.update(repeating: .zero, count: rows * width)
+            borderUsed = false
+        }
         ImageLanes.interleave(plane, lanes: lanes, h: h, w: w, into: pixels, rows: rows, width: width, top: padding.0, left: padding.1)
         for ty in 0..<tilesY {
             for tx in 0..<tilesX {
@@ -196,39 +206,17 @@ final class ImageLaneInput<T: WinogradTile> {
     }
 }
 
-/// The input gradient for eight images of one channel: each tile's `B dV Bᵀ` is added into the
-/// padded, pixel-interleaved plane (neighbouring tiles overlap by two pixels), whose interior is
-/// then written to each image's plane.
-final class ImageLaneInputGradient<T: WinogradTile> {
-    let h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)
-    let rows: Int, width: Int
-    let pixels: UnsafeMutablePointer<TileLanes>  // [padded row][padded column]
-    let block: UnsafeMutablePointer<TileLanes>  // α×α
-
-    init(h: Int, w: Int, tilesY: Int, tilesX: Int, padding: (Int, Int)) {
-        self.h = h
-        self.w = w
-        self.tilesY = tilesY
-        self.tilesX = tilesX
-        self.padding = padding
-        rows = tilesY * T.m + 2
-        width = tilesX * T.m + 2
-        pixels = .allocate(capacity: rows * width)
-        block = .allocate(capacity: T.alpha * T.alpha)
-    }
-
-    deinit {
-        pixels.deallocate()
-        block.deallocate()
-    }
-
-    /// Reads position ξ of tile t of lane l from `src + ξ·positionStride + t·tileStride + l` (all
-    /// eight lanes: the matrices are padded), writes the H×W plane `plane(l)`.
-    func transform(
+extension ImageLaneInput {
+    /// The input gradient: reads position ξ of tile t of lane l from `src + ξ·positionStride +
+    /// t·tileStride + l` (all eight lanes: the matrices are padded), adds each tile's `B dV Bᵀ` into
+    /// the padded plane (neighbouring tiles overlap by two pixels) and writes its interior to the
+    /// H×W plane `plane(l)`.
+    func transformAdjoint(
         _ src: UnsafePointer<Float>, tileStride: Int, positionStride: Int, lanes: Int, into plane: (Int) -> UnsafeMutablePointer<Float>
     ) {
         let m = T.m, a = T.alpha
         pixels.update(repeating: .zero, count: rows * width)
+        borderUsed = true
         for ty in 0..<tilesY {
             for tx in 0..<tilesX {
                 let from = src + (ty * tilesX + tx) * tileStride
@@ -435,11 +423,11 @@ extension Winograd {
         func run<T: WinogradTile>(_: T.Type) {
             let groups = (images + 7) / 8, columns = images * tilesY * tilesX
             Parallel.ranges(c * groups) { tasks in
-                let scratch = ImageLaneInputGradient<T>(h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
+                let scratch = ImageLaneInput<T>(h: h, w: w, tilesY: tilesY, tilesX: tilesX, padding: padding)
                 for task in tasks {
                     let (ci, group) = task.quotientAndRemainder(dividingBy: groups)
                     let image = first + group * 8
-                    scratch.transform(
+                    scratch.transformAdjoint(
                         dv + ci * columns + group * 8, tileStride: images, positionStride: positionStride,
                         lanes: min(8, images - group * 8), into: { l in dx + ((image + l) * c + ci) * h * w })
                 }

@@ -2,10 +2,11 @@ import Testing
 
 @testable import Tensors
 
-/// The convolution backward's fast paths against naive double-precision loops: stride-1 input
-/// gradients through the forward kernels (im2col, Winograd F(2×2) and F(4×4) on turned weights),
-/// col2im for strided layers, and the weight gradient by image partials (one thread) and by
-/// batch chunks (two threads, one chunk or several).
+/// The convolution backward's fast paths against naive double-precision loops: Winograd's backward
+/// for 3×3 stride-1 layers (one lane per tile below eight images, one per image from eight on),
+/// other stride-1 input gradients through the forward kernels on turned weights, col2im for
+/// strided layers, the single-tap GEMMs on 1×1 maps, and the im2col weight gradient by image
+/// partials (one thread) and by batch chunks (two threads, one chunk or several).
 @Suite struct ConvBackwardTests {
     /// `(name, geometry, batch, in channels, out channels, map side)`.
     static let cases: [(String, ConvGeometry, Int, Int, Int, Int)] = [
@@ -131,6 +132,31 @@ import Testing
         let (dx, dw) = Self.naive(dy, x, w, g)
         #expect(Self.maxRelative(try #require(grads[0]), dx) <= 2e-5)
         #expect(Self.maxRelative(try #require(grads[1]), dw) <= 2e-5)
+    }
+
+    /// One buffer serves the input transform and its adjoint: after an adjoint has added into the
+    /// padded border, the next input transform still sees a zero border.
+    @Test func anAdjointLeavesNoTraceInTheNextInputTransform() {
+        let (h, w) = (5, 5), tiles = 9, a2 = 16  // F(2×2) on 5×5 maps, padding 1: 3×3 tiles of 4×4
+        let planes = randomTensor([8, h, w], seed: 1).storage, dv = randomTensor([a2 * tiles * 8 + 8], seed: 2).storage
+        func transform(_ scratch: ImageLaneInput<WinogradF2>) -> [Float] {
+            var out = [Float](repeating: 0, count: a2 * tiles * 8)
+            planes.withUnsafeBufferPointer { p in
+                out.withUnsafeMutableBufferPointer { o in
+                    scratch.transform({ p.baseAddress! + $0 * h * w }, lanes: 8, into: o.baseAddress!, tileStride: 8, positionStride: tiles * 8)
+                }
+            }
+            return out
+        }
+        let used = ImageLaneInput<WinogradF2>(h: h, w: w, tilesY: 3, tilesX: 3, padding: (1, 1))
+        var gradient = [Float](repeating: 0, count: 8 * h * w)
+        dv.withUnsafeBufferPointer { d in
+            gradient.withUnsafeMutableBufferPointer { g in
+                used.transformAdjoint(d.baseAddress!, tileStride: 8, positionStride: tiles * 8, lanes: 8, into: { g.baseAddress! + $0 * h * w })
+            }
+        }
+        #expect(gradient.contains { $0 != 0 })
+        #expect(transform(used) == transform(ImageLaneInput<WinogradF2>(h: h, w: w, tilesY: 3, tilesX: 3, padding: (1, 1))))
     }
 
     @Test func theWeightGradientTakesTheForwardPassesVariant() throws {

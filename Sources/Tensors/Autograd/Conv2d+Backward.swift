@@ -1,10 +1,13 @@
 /// The convolution's backward. Per image, with `col` the unfolded input `[C·kh·kw, OH·OW]` and `dY`
 /// the output gradient `[OC, OH·OW]` (each per group): the weight gradient is `Σ dY · colᵀ`, the
 /// input gradient folds `Wᵀ · dY` back onto the image (col2im, summing overlapping windows) — both
-/// im2col GEMMs, as in PyTorch's CPU `slow_conv2d`. Three things make them fast (docs/performance.md):
-/// - A stride-1 layer's input gradient *is* a forward convolution — of `dY`, with the weights'
-///   input and output channels swapped and each kernel turned by 180°, padding `k − 1 − p` — so it
-///   runs through the forward pass's own kernels (Winograd for 3×3, a plain GEMM for 1×1).
+/// im2col GEMMs, as in PyTorch's CPU `slow_conv2d`. What makes them fast (docs/performance.md):
+/// - A 3×3 stride-1 layer goes back through Winograd's transforms (`Winograd+Backward.swift`): the
+///   weight gradient always, the input gradient from eight images on, with the forward kernel's own
+///   transformed weights. A layer on 1×1 maps keeps its single-tap GEMM.
+/// - Otherwise a stride-1 layer's input gradient *is* a forward convolution — of `dY`, with the
+///   weights' input and output channels swapped and each kernel turned by 180°, padding `k − 1 − p`
+///   — so it runs through the forward pass's own kernels (Winograd for 3×3, a plain GEMM for 1×1).
 /// - Small maps go in chunks of images unfolded together, so the GEMMs get wide matrices (a 7×7
 ///   map makes a GEMM 49 wide per image; 32 images make it 1568).
 /// - Work is spread over the threads by images: each thread sums its images' weight gradients

@@ -12,11 +12,10 @@
 /// `Z` is made once for both. F(4×4) does a quarter of im2col's multiplications, F(2×2) 1/2.25
 /// (less on maps that are not whole tiles).
 extension Winograd {
-    /// Images per chunk of the backward (about `tilesPerChunk` tiles, so that scratch memory stays
-    /// bounded), and whether its transforms go one lane per image (a chunk of eight images or more;
-    /// then every chunk does, a short last one too).
+    /// Whether the backward's transforms go one lane per image: when its chunks hold eight images or
+    /// more (`Winograd.imagesPerChunk`); then every chunk does, a short last one too.
     static func backwardChunks(n: Int, tiles: Int, tilesPerChunk: Int = 2048) -> (chunk: Int, byImages: Bool) {
-        let chunk = max(1, min(n, tilesPerChunk / tiles))
+        let chunk = imagesPerChunk(n: n, tiles: tiles, tilesPerChunk: tilesPerChunk)
         return (chunk, chunk >= 8)
     }
 
